@@ -1,0 +1,150 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import { Listener } from '../net/listener.js';
+import { LogManager } from '../storage/log-manager.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import { createLogger, type Logger, silentLogger } from '../util/logger.js';
+import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
+import { createApiVersionsHandler } from './handlers/api-versions.js';
+import { BROKER_HANDLERS } from './handlers/index.js';
+import { HandlerRegistry } from './handlers/registry.js';
+import { ensureMetaProperties } from './meta-properties.js';
+import { ReplicaManager } from './replica-manager.js';
+import { RequestPipeline } from './request-pipeline.js';
+import type { BrokerServices } from './services.js';
+import { TopicRegistry } from './topic-registry.js';
+
+export interface BrokerOptions {
+  /** Address to bind (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port to bind; 0 picks a free one (default 9092). */
+  readonly port?: number;
+  /** Host name clients are told to connect to (default: the bind host). */
+  readonly advertisedHost?: string;
+  /** Data directory (default ./data). */
+  readonly dataDir?: string;
+  /** A server.properties file. */
+  readonly configFile?: string;
+  /** Kafka config names and values; these win over the file and the environment. */
+  readonly config?: Record<string, string>;
+  /** Read SAMSA_* environment variables (default true for the CLI, false when embedded). */
+  readonly readEnv?: boolean;
+  /** pino level, or 'silent'. */
+  readonly logLevel?: string;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+}
+
+/**
+ * A Samsa broker: builds the services, binds the listener, and shuts everything down in order.
+ *
+ * ```ts
+ * const broker = new Broker({ port: 0, dataDir: tmp });
+ * await broker.start();
+ * // clients connect to broker.bootstrap
+ * await broker.stop();
+ * ```
+ */
+export class Broker {
+  readonly config: BrokerConfig;
+  readonly logger: Logger;
+  private readonly clock: Clock;
+  private listener: Listener | undefined;
+  private services: BrokerServices | undefined;
+  private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+
+  constructor(options: BrokerOptions = {}) {
+    const flags: Record<string, string> = { ...options.config };
+    if (options.host !== undefined) flags.host = options.host;
+    if (options.port !== undefined) flags.port = String(options.port);
+    if (options.advertisedHost !== undefined) flags['advertised.host.name'] = options.advertisedHost;
+    if (options.dataDir !== undefined) flags['log.dirs'] = options.dataDir;
+    const file = options.configFile ? loadPropertiesFile(options.configFile) : {};
+    const env = options.readEnv ? configFromEnv(process.env) : {};
+    this.config = resolveBrokerConfig(file, env, flags);
+    this.logger =
+      options.logger ??
+      (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
+    this.clock = options.clock ?? systemClock;
+  }
+
+  get host(): string {
+    return this.config.advertisedHost;
+  }
+
+  get port(): number {
+    return this.config.advertisedPort;
+  }
+
+  /** `host:port` for a client's bootstrap servers. */
+  get bootstrap(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
+    this.state = 'starting';
+    const config = this.config;
+    const dataDir = resolve(config.dataDir);
+    mkdirSync(dataDir, { recursive: true });
+
+    const store = new LocalMetadataStore(dataDir);
+    await store.load();
+    ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
+
+    const logs = new LogManager({
+      dataDir,
+      defaults: config.logDefaults,
+      logger: this.logger,
+      clock: this.clock,
+      retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      flushSchedulerIntervalMs: config.logFlushSchedulerIntervalMs,
+      checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+    });
+    logs.startup();
+    const topics = new TopicRegistry(store, logs, {
+      logDefaults: config.logDefaults,
+      numPartitions: config.numPartitions,
+      defaultReplicationFactor: config.defaultReplicationFactor,
+      liveBrokers: () => 1,
+      logger: this.logger,
+    });
+    topics.startup();
+    const replicas = new ReplicaManager(topics, this.clock, this.logger);
+    this.services = { config, clock: this.clock, logs, topics, replicas, clusterId: store.clusterId };
+    logs.startBackgroundTasks();
+
+    const registry: HandlerRegistry = new HandlerRegistry([
+      createApiVersionsHandler(() => registry.supported()),
+      ...BROKER_HANDLERS,
+    ]);
+    this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
+      host: config.host,
+      port: config.port,
+      maxFrameBytes: config.socketRequestMaxBytes,
+      maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
+      maxInflightBytes: config.queuedMaxRequestBytes,
+      logger: this.logger,
+    });
+    const port = await this.listener.listen();
+    if (config.advertisedPort === 0) config.advertisedPort = port;
+    this.state = 'running';
+    this.logger.info(
+      { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
+      'listening',
+    );
+  }
+
+  /** Graceful stop: no new connections, in-flight requests answered, logs flushed and checkpointed. */
+  async stop(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'stopping';
+    const services = this.services!;
+    services.replicas.stop();
+    await this.listener!.close(this.config.shutdownTimeoutMs);
+    services.logs.shutdown();
+    this.state = 'stopped';
+    this.logger.info('stopped');
+  }
+}

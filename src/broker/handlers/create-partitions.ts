@@ -1,0 +1,30 @@
+import { ErrorCode } from '../../protocol/errors.js';
+import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { errorCodeFor, errorMessageFor } from './error-code.js';
+import type { Handler } from './handler.js';
+
+interface CreatePartitionsRequest {
+  topics: { name: string; count: number; assignments: { brokerIds: number[] }[] | null }[];
+  timeoutMs: number;
+  validateOnly: boolean;
+}
+
+export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
+  api: CreatePartitions,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(request, _version, context) {
+    const { topics } = context.services;
+    const results = [];
+    for (const t of request.topics) {
+      try {
+        if (request.validateOnly) topics.validateAddPartitions(t.name, t.count);
+        else await topics.addPartitions(t.name, t.count);
+        results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
+      } catch (error) {
+        results.push({ name: t.name, errorCode: errorCodeFor(error), errorMessage: errorMessageFor(error) });
+      }
+    }
+    return { throttleTimeMs: 0, results };
+  },
+};

@@ -1,0 +1,64 @@
+import { ErrorCode } from '../../protocol/errors.js';
+import { ListOffsets } from '../../protocol/messages/list-offsets.js';
+import { errorCodeFor } from './error-code.js';
+import type { Handler } from './handler.js';
+
+/** ListOffsets' special timestamps (ListOffsetsRequest.java). */
+const LATEST_TIMESTAMP = -1n;
+const EARLIEST_TIMESTAMP = -2n;
+
+interface ListOffsetsRequest {
+  replicaId: number;
+  isolationLevel?: number;
+  topics: {
+    name: string;
+    partitions: { partitionIndex: number; timestamp: bigint; maxNumOffsets?: number }[];
+  }[];
+}
+
+/**
+ * ListOffsets: earliest (log start offset), latest (high watermark, or the last stable offset for
+ * read_committed) and by timestamp (the first offset whose batch has a timestamp at or after it).
+ */
+export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
+  api: ListOffsets,
+  minVersion: 0,
+  maxVersion: 6,
+  handle(request, _version, context) {
+    const { topics } = context.services;
+    return {
+      throttleTimeMs: 0,
+      topics: request.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitions.map((p) => {
+          try {
+            const log = topics.logFor(t.name, p.partitionIndex);
+            let found: { offset: bigint; timestamp: bigint } | null;
+            if (p.timestamp === LATEST_TIMESTAMP) found = { offset: log.highWatermark, timestamp: -1n };
+            else if (p.timestamp === EARLIEST_TIMESTAMP)
+              found = { offset: log.logStartOffset, timestamp: -1n };
+            else if (p.timestamp < 0n) {
+              return {
+                partitionIndex: p.partitionIndex,
+                errorCode: ErrorCode.UNSUPPORTED_VERSION,
+                ...notFound,
+              };
+            } else found = log.offsetForTimestamp(p.timestamp);
+            return {
+              partitionIndex: p.partitionIndex,
+              errorCode: ErrorCode.NONE,
+              oldStyleOffsets: found ? [found.offset] : [],
+              timestamp: found ? found.timestamp : -1n,
+              offset: found ? found.offset : -1n,
+              leaderEpoch: found ? 0 : -1,
+            };
+          } catch (error) {
+            return { partitionIndex: p.partitionIndex, errorCode: errorCodeFor(error), ...notFound };
+          }
+        }),
+      })),
+    };
+  },
+};
+
+const notFound = { oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 };

@@ -1,0 +1,19 @@
+import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { LogManager } from '../storage/log-manager.js';
+import type { Clock } from '../util/clock.js';
+import type { BrokerConfig } from './config.js';
+import type { ReplicaManager } from './replica-manager.js';
+import type { TopicRegistry } from './topic-registry.js';
+
+/** The services a handler may call; the Broker builds them once and passes them to every request. */
+export interface BrokerServices {
+  readonly config: BrokerConfig;
+  readonly clock: Clock;
+  readonly logs: LogManager;
+  /** Topics, partitions, topic ids and per-topic configs (the metadata store's view). */
+  readonly topics: TopicRegistry;
+  /** Appends and reads with high-watermark semantics, and long-poll waiters. */
+  readonly replicas: ReplicaManager;
+  readonly groups?: GroupCoordinator;
+  readonly clusterId: string;
+}
