@@ -1,0 +1,93 @@
+import { connect, type Socket } from 'node:net';
+import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/header.js';
+import type { ApiSpec } from '../../src/protocol/schema/types.js';
+
+/**
+ * A bare socket to the broker for tests of bad input: it sends whatever bytes it is given and
+ * reports responses and whether the broker closed the connection.
+ */
+export class RawClient {
+  private buffered = Buffer.alloc(0);
+  private readonly frames: Buffer[] = [];
+  private waiters: (() => void)[] = [];
+  private correlationId = 0;
+  closed = false;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      while (this.buffered.length >= 4) {
+        const size = this.buffered.readInt32BE(0);
+        if (this.buffered.length < 4 + size) break;
+        this.frames.push(this.buffered.subarray(4, 4 + size));
+        this.buffered = this.buffered.subarray(4 + size);
+      }
+      this.notify();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.notify();
+    });
+    socket.on('error', () => {});
+  }
+
+  static open(bootstrap: string): Promise<RawClient> {
+    const [host, port] = bootstrap.split(':');
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: host!, port: Number(port) }, () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  send(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** Sends a well-formed request and returns the decoded response body. */
+  async request<T = any>(api: ApiSpec, version: number, body: object): Promise<T> {
+    const correlationId = ++this.correlationId;
+    this.send(encodeRequestFrame(api.request, version, { correlationId, clientId: 'raw-test' }, body));
+    const frame = await this.nextFrame();
+    const decoded = decodeResponseFrame<T>(api.response, version, frame);
+    if (decoded.correlationId !== correlationId) throw new Error('response out of order');
+    return decoded.body;
+  }
+
+  /** The next response frame (without the size prefix); rejects if the connection closes first. */
+  async nextFrame(timeoutMs = 5000): Promise<Buffer> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.frames.length === 0) {
+      if (this.closed) throw new Error('connection closed by broker');
+      if (Date.now() > deadline) throw new Error('timed out waiting for a response');
+      await this.changed(deadline - Date.now());
+    }
+    return this.frames.shift()!;
+  }
+
+  /** Resolves true once the broker has closed the connection (false on timeout). */
+  async waitForClose(timeoutMs = 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && Date.now() < deadline) await this.changed(deadline - Date.now());
+    return this.closed;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private changed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, Math.max(1, timeoutMs));
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+}
