@@ -331,6 +331,25 @@ describe('codec: malformed input and unsupported versions', () => {
     }
   });
 
+  test('randomly corrupted messages decode or fail with ProtocolDecodeError, nothing else', () => {
+    let seed = 42;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (const [version, full] of [
+      [0, hex(V0_BYTES)],
+      [2, hex(V2_BYTES)],
+    ] as const) {
+      for (let i = 0; i < 2000; i++) {
+        const b = Buffer.from(full);
+        for (let m = 0; m < 3; m++) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256);
+        try {
+          decodeMessage(TestRequest, version, b);
+        } catch (err) {
+          assert.ok(err instanceof ProtocolDecodeError, `v${version} ${b.toString('hex')}: ${String(err)}`);
+        }
+      }
+    }
+  });
+
   test('an array count larger than the bytes left is rejected before allocating', () => {
     const bad = hex('05 0003616263 0000000000000007 7fffffff');
     assert.throws(() => decodeMessage(TestRequest, 0, bad), /bytes left/);
