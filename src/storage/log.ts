@@ -1,0 +1,533 @@
+import * as fs from 'node:fs';
+import {
+  batchSizeAt,
+  RecordBatchView,
+  setBaseOffset,
+  setMaxTimestamp,
+  setPartitionLeaderEpoch,
+} from '../protocol/records/record-batch.js';
+import { type Clock, systemClock } from '../util/clock.js';
+import {
+  CorruptRecordError,
+  InvalidRecordError,
+  OffsetOutOfRangeError,
+  RecordTooLargeError,
+} from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { fsyncDirectory } from './checkpoint.js';
+import type { LogConfig } from './log-config.js';
+import { loadSegments } from './log-recovery.js';
+import { validateBatches } from './log-validator.js';
+import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
+import {
+  deletableSegments,
+  hasDeletePolicy,
+  logStartOffsetBreached,
+  retentionMsBreached,
+  retentionSizeBreached,
+  type SegmentPredicate,
+} from './retention.js';
+import { type AppendedBatch, Segment, type TimestampAndOffset } from './segment.js';
+
+export interface AppendInfo {
+  firstOffset: bigint;
+  lastOffset: bigint;
+  /** The time stamped on the batches under LogAppendTime, else -1n. */
+  logAppendTimeMs: bigint;
+  recordCount: number;
+  logStartOffset: bigint;
+}
+
+export interface ReadResult {
+  records: Buffer;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+}
+
+export interface LogOpenOptions {
+  dir: string;
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  logger: Logger;
+  clock?: Clock;
+  /** Offsets below it are known to be on disk (from recovery-point-offset-checkpoint). */
+  recoveryPoint?: bigint;
+  /** False after a clean shutdown: segments are loaded without walking them. */
+  needsRecovery?: boolean;
+  logStartOffset?: bigint;
+  highWatermark?: bigint;
+  topicId?: string;
+  /** Removes `*.deleted` files after file.delete.delay.ms; the default uses a timer. */
+  scheduleFileDeletion?: (files: string[], delayMs: number) => void;
+}
+
+const INT32_MAX = 0x7fffffffn;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One partition's log: an ordered list of segments, the last one active (Kafka's `UnifiedLog` +
+ * `LocalLog`). Appends and reads are synchronous and run to completion, so no locking is needed;
+ * only the fsync after a roll and the removal of deleted files happen in the background.
+ *
+ * Offsets: logStartOffset <= highWatermark <= logEndOffset. Everything below recoveryPoint has
+ * been fsynced; a crash can only lose or tear data above it, which recovery truncates.
+ */
+export class Log {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  config: LogConfig;
+  /** Kafka's printed topic id (partition.metadata), when known. */
+  topicId: string | undefined;
+  private segments: Segment[];
+  private startOffset: bigint;
+  private hw: bigint;
+  private recoveryPointOffset: bigint;
+  private lastFlushMs: number;
+  private dirNeedsFsync = false;
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
+
+  private constructor(options: LogOpenOptions, segments: Segment[]) {
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.dir = options.dir;
+    this.config = options.config;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.scheduleFileDeletion = options.scheduleFileDeletion ?? deleteFilesLater;
+    this.segments = segments;
+    this.lastFlushMs = this.clock.nowMs();
+    const leo = this.logEndOffset;
+    // As Kafka's LogLoader: the log start offset is at least the first segment's base offset.
+    this.startOffset = clamp(options.logStartOffset ?? 0n, segments[0]!.baseOffset, leo);
+    this.recoveryPointOffset = clamp(options.recoveryPoint ?? 0n, 0n, leo);
+    this.hw = clamp(options.highWatermark ?? 0n, this.startOffset, leo);
+  }
+
+  /** Opens (recovering if needed) or creates the log in `options.dir`. */
+  static open(options: LogOpenOptions): Log {
+    fs.mkdirSync(options.dir, { recursive: true });
+    const existingTopicId = readPartitionMetadata(options.dir);
+    if (options.topicId !== undefined) {
+      const topicId = normalizeTopicId(options.topicId);
+      if (existingTopicId !== undefined && existingTopicId !== topicId) {
+        throw new InvalidRecordError(
+          `partition.metadata in ${options.dir} holds topic id ${existingTopicId}, not ${topicId}`,
+        );
+      }
+      if (existingTopicId === undefined) writePartitionMetadata(options.dir, topicId);
+    }
+    const { segments } = loadSegments({
+      dir: options.dir,
+      recoveryPoint: options.recoveryPoint ?? 0n,
+      needsRecovery: options.needsRecovery ?? true,
+      indexIntervalBytes: options.config.indexIntervalBytes,
+      maxIndexSize: options.config.segmentIndexBytes,
+      logger: options.logger,
+    });
+    if (segments.length === 0) {
+      segments.push(
+        Segment.create(options.dir, options.logStartOffset ?? 0n, options.config.segmentIndexBytes),
+      );
+    }
+    const log = new Log(options, segments);
+    log.topicId = options.topicId === undefined ? existingTopicId : normalizeTopicId(options.topicId);
+    return log;
+  }
+
+  get logStartOffset(): bigint {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this.activeSegment.nextOffset;
+  }
+
+  get highWatermark(): bigint {
+    return this.hw;
+  }
+
+  /** Offsets below this are durable. */
+  get recoveryPoint(): bigint {
+    return this.recoveryPointOffset;
+  }
+
+  get lastFlushTimeMs(): number {
+    return this.lastFlushMs;
+  }
+
+  get sizeInBytes(): number {
+    let size = 0;
+    for (const segment of this.segments) size += segment.size;
+    return size;
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.length;
+  }
+
+  /** Base offsets of the segments, oldest first. */
+  segmentBaseOffsets(): bigint[] {
+    return this.segments.map((segment) => segment.baseOffset);
+  }
+
+  private get activeSegment(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private get name(): string {
+    return `${this.topic}-${this.partition}`;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  /** Kafka's `updateHighWatermark`: clamped to [logStartOffset, logEndOffset]. */
+  setHighWatermark(offset: bigint): void {
+    this.hw = clamp(offset, this.startOffset, this.logEndOffset);
+  }
+
+  /**
+   * Validates v2 batches, assigns offsets from the log end offset, stamps the leader epoch (and the
+   * time under LogAppendTime), then writes them all with one write. Batches are patched in place in
+   * `records`. Throws CorruptRecordError / InvalidRecordError / RecordTooLargeError, and then
+   * nothing is written.
+   */
+  appendAsLeader(records: Buffer, leaderEpoch: number): AppendInfo {
+    const batches = validateBatches(records, this.config.maxMessageBytes, this.name);
+    this.checkFitsInSegment(records);
+    const nowMs = this.clock.nowMs();
+    const logAppendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(nowMs) : -1n;
+    const firstOffset = this.logEndOffset;
+    let nextOffset = firstOffset;
+    let recordCount = 0;
+    const appended: AppendedBatch[] = [];
+    for (const batch of batches) {
+      setBaseOffset(records, batch.position, nextOffset);
+      setPartitionLeaderEpoch(records, batch.position, leaderEpoch);
+      if (logAppendTime >= 0n) setMaxTimestamp(records, batch.position, 'LogAppendTime', logAppendTime);
+      const lastOffset = nextOffset + BigInt(batch.lastOffsetDelta);
+      appended.push({
+        position: batch.position,
+        sizeInBytes: batch.sizeInBytes,
+        lastOffset,
+        maxTimestamp: batch.maxTimestamp,
+      });
+      recordCount += batch.recordCount;
+      nextOffset = lastOffset + 1n;
+    }
+    this.write(records, appended, firstOffset, nowMs);
+    return {
+      firstOffset,
+      lastOffset: nextOffset - 1n,
+      logAppendTimeMs: logAppendTime,
+      recordCount,
+      logStartOffset: this.startOffset,
+    };
+  }
+
+  /**
+   * Appends batches whose offsets were assigned by the leader (replication). They must start at or
+   * above the log end offset and increase; batch bytes are written unchanged.
+   */
+  appendAsFollower(records: Buffer): AppendInfo {
+    const batches = validateBatchesAsFollower(records, this.name);
+    this.checkFitsInSegment(records);
+    const firstOffset = batches[0]!.baseOffset;
+    let expected = this.logEndOffset;
+    let recordCount = 0;
+    const appended: AppendedBatch[] = [];
+    for (const batch of batches) {
+      if (batch.baseOffset < expected) {
+        throw new InvalidRecordError(
+          `batch at offset ${batch.baseOffset} is below ${expected} in ${this.name}`,
+        );
+      }
+      appended.push({
+        position: batch.position,
+        sizeInBytes: batch.sizeInBytes,
+        lastOffset: batch.lastOffset,
+        maxTimestamp: batch.maxTimestamp,
+      });
+      recordCount += batch.recordCount;
+      expected = batch.nextOffset;
+    }
+    this.write(records, appended, firstOffset, this.clock.nowMs());
+    return {
+      firstOffset,
+      lastOffset: expected - 1n,
+      logAppendTimeMs: -1n,
+      recordCount,
+      logStartOffset: this.startOffset,
+    };
+  }
+
+  private checkFitsInSegment(records: Buffer): void {
+    // Kafka's RecordBatchTooLargeException: an append must fit in one segment.
+    if (records.length > this.config.segmentBytes) {
+      throw new RecordTooLargeError(
+        `Message batch size is ${records.length} bytes in append to partition ${this.name} which exceeds the maximum configured segment size of ${this.config.segmentBytes}.`,
+      );
+    }
+  }
+
+  private write(records: Buffer, appended: AppendedBatch[], firstOffset: bigint, nowMs: number): void {
+    const lastOffset = appended[appended.length - 1]!.lastOffset;
+    this.maybeRoll(records.length, firstOffset, lastOffset, nowMs);
+    this.activeSegment.append(records, appended, this.config.indexIntervalBytes, nowMs);
+    // flush.messages: Kafka fsyncs once this many messages are above the recovery point.
+    if (this.logEndOffset - this.recoveryPointOffset >= BigInt(this.config.flushMessages)) this.flush();
+  }
+
+  /**
+   * Kafka's `UnifiedLog.maybeRoll`: a new segment when this append would pass segment.bytes, the
+   * active segment is older than segment.ms, an index is full, or offsets would overflow int32
+   * relative offsets. An empty active segment is never rolled.
+   */
+  private maybeRoll(messagesSize: number, firstOffset: bigint, lastOffset: bigint, nowMs: number): void {
+    const segment = this.activeSegment;
+    if (segment.size === 0) return;
+    if (
+      segment.size > this.config.segmentBytes - messagesSize ||
+      segment.timeWaitedForRollMs(nowMs) > this.config.segmentMs ||
+      segment.offsetIndex.isFull() ||
+      segment.timeIndex.isFull() ||
+      lastOffset - segment.baseOffset > INT32_MAX
+    ) {
+      this.roll(firstOffset > this.logEndOffset ? firstOffset : this.logEndOffset);
+    }
+  }
+
+  /** Starts a new active segment at `baseOffset`; the old one is fsynced in the background. */
+  roll(baseOffset = this.logEndOffset): void {
+    const previous = this.activeSegment;
+    if (previous.size === 0 && previous.baseOffset === baseOffset) return;
+    previous.onBecomeInactive();
+    if (previous.size === 0) {
+      // An empty active segment is replaced rather than kept (Kafka deletes it in roll()).
+      this.segments.pop();
+      this.deleteSegmentFiles([previous], 0);
+    }
+    this.segments.push(Segment.create(this.dir, baseOffset, this.config.segmentIndexBytes));
+    this.dirNeedsFsync = true;
+    this.logger.debug({ partition: this.name, baseOffset: String(baseOffset) }, 'rolled a new log segment');
+    // Kafka flushes the rolled segments asynchronously and only then moves the recovery point.
+    const unflushed = this.segments.filter(
+      (s) => s.baseOffset < baseOffset && s.nextOffset > this.recoveryPointOffset,
+    );
+    let pending = unflushed.length;
+    for (const segment of unflushed) {
+      segment.flushAsync((error) => {
+        if (error !== null) {
+          if (!segment.isClosed)
+            this.logger.warn({ err: error, file: segment.file }, 'background flush failed');
+          return;
+        }
+        if (--pending === 0 && !this.closed && baseOffset > this.recoveryPointOffset) {
+          this.recoveryPointOffset = baseOffset;
+        }
+      });
+    }
+  }
+
+  /**
+   * Whole batches from the one containing fetchOffset, up to maxBytes (at least one batch when
+   * minOneMessage), only batches entirely below maxOffset (default: the log end offset). Reads from
+   * a single segment, as Kafka does.
+   */
+  read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean, maxOffset?: bigint): ReadResult {
+    const leo = this.logEndOffset;
+    if (fetchOffset < this.startOffset || fetchOffset > leo) {
+      throw new OffsetOutOfRangeError(
+        `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments in the range ${this.startOffset} to ${leo}.`,
+      );
+    }
+    let records: Buffer = EMPTY;
+    if (fetchOffset < leo) {
+      const limit = maxOffset ?? leo;
+      for (let i = this.floorSegmentIndex(fetchOffset); i < this.segments.length; i++) {
+        const found = this.segments[i]!.read(fetchOffset, maxBytes, minOneMessage, limit);
+        if (found !== null) {
+          records = found;
+          break;
+        }
+      }
+    }
+    return { records, highWatermark: this.hw, logStartOffset: this.startOffset, logEndOffset: leo };
+  }
+
+  /** ListOffsets by timestamp: the first record with timestamp >= timestampMs, or null. */
+  offsetForTimestamp(timestampMs: bigint): TimestampAndOffset | null {
+    for (const segment of this.segments) {
+      if (segment.maxTimestampSoFar < timestampMs || segment.nextOffset <= this.startOffset) continue;
+      const found = segment.findOffsetByTimestamp(timestampMs, this.startOffset);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  /** DeleteRecords: moves the log start offset up to `offset` and deletes the segments wholly below it. */
+  deleteRecordsBefore(offset: bigint): void {
+    if (offset > this.hw) {
+      throw new OffsetOutOfRangeError(
+        `Cannot increment the log start offset to ${offset} of partition ${this.name} since it is larger than the high watermark ${this.hw}`,
+      );
+    }
+    if (offset <= this.startOffset) return;
+    this.startOffset = offset;
+    this.deleteSegments(
+      deletableSegments(this.segments, this.hw, this.logEndOffset, logStartOffsetBreached(offset)),
+    );
+  }
+
+  /**
+   * One retention pass (Kafka's `UnifiedLog.deleteOldSegments`): segments below the log start
+   * offset, then, under cleanup.policy=delete, by retention.bytes and retention.ms. Returns the
+   * number of segments deleted.
+   */
+  deleteOldSegments(nowMs = this.clock.nowMs()): number {
+    let deleted = this.deleteMatching(logStartOffsetBreached(this.startOffset));
+    if (hasDeletePolicy(this.config)) {
+      deleted += this.deleteMatching(retentionSizeBreached(this.config, this.sizeInBytes));
+      deleted += this.deleteMatching(retentionMsBreached(this.config, nowMs));
+    }
+    return deleted;
+  }
+
+  private deleteMatching(predicate: SegmentPredicate): number {
+    const deletable = deletableSegments(this.segments, this.hw, this.logEndOffset, predicate);
+    this.deleteSegments(deletable);
+    return deletable.length;
+  }
+
+  private deleteSegments(deletable: Segment[]): void {
+    if (deletable.length === 0) return;
+    // Deleting every segment: roll first so the log keeps an active segment at its end offset.
+    if (deletable.length === this.segments.length) this.roll();
+    this.segments = this.segments.slice(deletable.length);
+    const firstBase = this.segments[0]!.baseOffset;
+    if (firstBase > this.startOffset) this.startOffset = firstBase;
+    if (this.hw < this.startOffset) this.hw = this.startOffset;
+    this.logger.info(
+      { partition: this.name, segments: deletable.length, logStartOffset: String(this.startOffset) },
+      'deleting log segments',
+    );
+    this.deleteSegmentFiles(deletable, this.config.fileDeleteDelayMs);
+  }
+
+  private deleteSegmentFiles(segments: Segment[], delayMs: number): void {
+    const files = segments.flatMap((segment) => segment.renameToDeleted());
+    this.scheduleFileDeletion(files, delayMs);
+  }
+
+  /**
+   * Removes everything at and above `offset` (a follower truncating to the leader). A batch that
+   * straddles `offset` is removed whole. Returns true when anything was removed.
+   */
+  truncateTo(offset: bigint): boolean {
+    if (offset >= this.logEndOffset) return false;
+    if (offset <= this.segments[0]!.baseOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return true;
+    }
+    const doomed = this.segments.filter((segment) => segment.baseOffset >= offset);
+    this.segments = this.segments.slice(0, this.segments.length - doomed.length);
+    this.deleteSegmentFiles(doomed, this.config.fileDeleteDelayMs);
+    this.activeSegment.truncateTo(offset);
+    const leo = this.logEndOffset;
+    if (this.recoveryPointOffset > leo) this.recoveryPointOffset = leo;
+    if (this.hw > leo) this.hw = leo;
+    if (this.startOffset > leo) this.startOffset = leo;
+    return true;
+  }
+
+  /** Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`). */
+  truncateFullyAndStartAt(offset: bigint): void {
+    const old = this.segments;
+    this.segments = [];
+    this.deleteSegmentFiles(old, this.config.fileDeleteDelayMs);
+    this.segments.push(Segment.create(this.dir, offset, this.config.segmentIndexBytes));
+    this.dirNeedsFsync = true;
+    this.startOffset = offset;
+    this.hw = offset;
+    this.recoveryPointOffset = offset;
+  }
+
+  /** fsyncs every segment holding offsets above the recovery point, then moves it to the log end. */
+  flush(): void {
+    const leo = this.logEndOffset;
+    for (const segment of this.segments) {
+      if (segment.nextOffset > this.recoveryPointOffset || segment === this.activeSegment) segment.flush();
+    }
+    if (this.dirNeedsFsync) {
+      fsyncDirectory(this.dir);
+      this.dirNeedsFsync = false;
+    }
+    this.recoveryPointOffset = leo;
+    this.lastFlushMs = this.clock.nowMs();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const segment of this.segments) segment.close();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Index of the last segment whose base offset <= offset (0 when offset is below them all). */
+  private floorSegmentIndex(offset: bigint): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+}
+
+/** Replicated batches keep their offsets; only their framing and CRCs are checked. */
+function validateBatchesAsFollower(records: Buffer, where: string): RecordBatchView[] {
+  const batches: RecordBatchView[] = [];
+  let position = 0;
+  while (position < records.length) {
+    const size = batchSizeAt(records, position);
+    const batch = new RecordBatchView(records, position);
+    if (size < 0 || !batch.isValid()) {
+      throw new CorruptRecordError(
+        `invalid record batch at position ${position} in replicated data for ${where}`,
+      );
+    }
+    batches.push(batch);
+    position += size;
+  }
+  if (batches.length === 0) throw new InvalidRecordError(`no record batches in append to ${where}`);
+  return batches;
+}
+
+function clamp(value: bigint, min: bigint, max: bigint): bigint {
+  return value < min ? min : value > max ? max : value;
+}
+
+function deleteFilesLater(files: string[], delayMs: number): void {
+  if (files.length === 0) return;
+  const remove = () => {
+    for (const file of files) fs.rm(file, { force: true }, () => {});
+  };
+  setTimeout(remove, delayMs).unref();
+}
