@@ -1,0 +1,174 @@
+/**
+ * Persistence of groups and committed offsets in the compacted `__consumer_offsets` topic, with
+ * Kafka's record schemas (`protocol/internal/group-metadata-records.ts`), so the coordinator's state
+ * survives restarts exactly as Kafka's does: the newest record per key wins, a null value deletes.
+ *
+ * The coordinator sees only `OffsetsLog`: append records to a partition (resolved once durable) and
+ * replay a partition from its start. `PartitionLogOffsetsLog` puts that on the storage layer's logs;
+ * tests use an in-memory one.
+ */
+import {
+  decodeGroupMetadataValue,
+  decodeGroupRecordKey,
+  decodeOffsetCommitValue,
+  encodeGroupMetadataKey,
+  encodeGroupMetadataValue,
+  encodeOffsetCommitKey,
+  encodeOffsetCommitValue,
+  type GroupMetadataValueData,
+} from '../protocol/internal/group-metadata-records.js';
+import { batchesIn } from '../protocol/records/record-batch.js';
+import { decodeRecords, encodeRecordBatch } from '../protocol/records/records.js';
+import type { OffsetAndMetadata } from './types.js';
+
+export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
+
+/** One `__consumer_offsets` record: key and value bodies as Kafka writes them; null value = tombstone. */
+export interface CoordinatorRecord {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+}
+
+/** The partitions of `__consumer_offsets`, as the coordinator uses them. */
+export interface OffsetsLog {
+  /** Appends the records as one batch; resolves once they are durable (high watermark past them). */
+  append(partition: number, records: readonly CoordinatorRecord[]): Promise<void>;
+  /** Every record of the partition, from the log start offset, in offset order. */
+  replay(partition: number): AsyncIterable<CoordinatorRecord> | Iterable<CoordinatorRecord>;
+}
+
+// -- records
+
+export function offsetCommitRecord(
+  groupId: string,
+  topic: string,
+  partition: number,
+  value: OffsetAndMetadata | null,
+): CoordinatorRecord {
+  return {
+    key: encodeOffsetCommitKey({ group: groupId, topic, partition }),
+    value:
+      value === null
+        ? null
+        : encodeOffsetCommitValue({
+            offset: value.offset,
+            leaderEpoch: value.leaderEpoch,
+            metadata: value.metadata,
+            commitTimestamp: BigInt(value.commitTimestampMs),
+            expireTimestamp: BigInt(value.expireTimestampMs),
+          }),
+  };
+}
+
+export function groupMetadataRecord(
+  groupId: string,
+  value: GroupMetadataValueData | null,
+): CoordinatorRecord {
+  return {
+    key: encodeGroupMetadataKey(groupId),
+    value: value === null ? null : encodeGroupMetadataValue(value),
+  };
+}
+
+/** A decoded record, as replay hands it to the loader. */
+export type ReplayedRecord =
+  | {
+      readonly type: 'offset';
+      readonly groupId: string;
+      readonly topic: string;
+      readonly partition: number;
+      readonly value: OffsetAndMetadata | null;
+    }
+  | { readonly type: 'group'; readonly groupId: string; readonly value: GroupMetadataValueData | null }
+  | { readonly type: 'other' };
+
+export function decodeCoordinatorRecord(record: CoordinatorRecord): ReplayedRecord {
+  const key = decodeGroupRecordKey(record.key);
+  if (key.type === 'offset') {
+    let value: OffsetAndMetadata | null = null;
+    if (record.value !== null) {
+      const v = decodeOffsetCommitValue(record.value);
+      value = {
+        offset: v.offset,
+        leaderEpoch: v.leaderEpoch,
+        metadata: v.metadata,
+        commitTimestampMs: Number(v.commitTimestamp),
+        expireTimestampMs: Number(v.expireTimestamp),
+      };
+    }
+    return {
+      type: 'offset',
+      groupId: key.key.group,
+      topic: key.key.topic,
+      partition: key.key.partition,
+      value,
+    };
+  }
+  if (key.type === 'group') {
+    return {
+      type: 'group',
+      groupId: key.group,
+      value: record.value === null ? null : decodeGroupMetadataValue(record.value),
+    };
+  }
+  return { type: 'other' };
+}
+
+// -- on the storage layer
+
+/** What this module needs of a partition's `Log` (storage/log.ts). */
+export interface OffsetsPartitionLog {
+  appendAsLeader(records: Buffer, leaderEpoch: number): unknown;
+  setHighWatermark(offset: bigint): void;
+  readonly logStartOffset: bigint;
+  readonly logEndOffset: bigint;
+}
+
+/** Reads raw batches of a log from `offset`: the bytes of whole batches, empty at the end. */
+export type ReadBatches = (log: OffsetsPartitionLog, offset: bigint, maxBytes: number) => Buffer;
+
+/**
+ * `OffsetsLog` over the partition logs of `__consumer_offsets`. Appends are synchronous on a single
+ * node, so the high watermark moves with the log end offset before the append resolves (a commit is
+ * acknowledged only once its record is in the log).
+ */
+export class PartitionLogOffsetsLog implements OffsetsLog {
+  constructor(
+    private readonly openLog: (partition: number) => OffsetsPartitionLog,
+    private readonly readBatches: ReadBatches,
+    private readonly clock: { nowMs(): number },
+    private readonly leaderEpoch = 0,
+  ) {}
+
+  async append(partition: number, records: readonly CoordinatorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const log = this.openLog(partition);
+    const timestamp = BigInt(this.clock.nowMs());
+    const batch = encodeRecordBatch(
+      records.map((r) => ({ key: r.key, value: r.value, headers: [], timestamp })),
+    );
+    log.appendAsLeader(batch, this.leaderEpoch);
+    log.setHighWatermark(log.logEndOffset);
+  }
+
+  *replay(partition: number): Iterable<CoordinatorRecord> {
+    const log = this.openLog(partition);
+    let offset = log.logStartOffset;
+    const end = log.logEndOffset;
+    while (offset < end) {
+      const bytes = this.readBatches(log, offset, 1 << 20);
+      if (bytes.length === 0) break;
+      let next = offset;
+      for (const batch of batchesIn(bytes)) {
+        next = batch.lastOffset + 1n;
+        if (batch.isControl) continue;
+        for (const r of decodeRecords(bytes, batch.position)) {
+          if (r.offset < offset || r.key === null) continue;
+          yield { key: r.key, value: r.value };
+        }
+      }
+      if (next <= offset) break;
+      offset = next;
+    }
+  }
+}
