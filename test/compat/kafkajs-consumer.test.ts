@@ -39,19 +39,33 @@ describe('KafkaJS consumer', { timeout: 90_000 }, () => {
     });
   }
 
-  /** Runs `consumer` over `topic`, collecting messages until `count` arrived. */
+  /**
+   * Runs `consumer`, calls `start` once it has joined its group, and collects messages until
+   * `count` arrived. A consumer crash (KafkaJS gives up on an error) fails at once with its cause.
+   */
   async function collect(consumer: Consumer, count: number, start: () => void = () => {}) {
     const received: EachMessagePayload[] = [];
+    let crash: Error | undefined;
+    consumer.on(consumer.events.CRASH, (event) => {
+      crash ??= event.payload.error;
+    });
+    const failIfCrashed = () => {
+      if (crash) throw new Error(`KafkaJS consumer crashed: ${crash.message}`, { cause: crash });
+    };
     await consumer.run({
       eachMessage: async (payload) => {
         received.push(payload);
       },
     });
+    failIfCrashed();
     start();
-    await waitFor(() => received.length >= count, {
+    await waitFor(() => crash !== undefined || received.length >= count, {
       timeoutMs: 30_000,
-      description: `${count} messages (have ${received.length})`,
+      description: `${count} messages`,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message} (received ${received.length})`, { cause: error });
     });
+    failIfCrashed();
     return received;
   }
 
