@@ -19,10 +19,10 @@ export function validateBatches(records: Buffer, maxMessageBytes: number, where:
   let position = 0;
   while (position < records.length) {
     const size = batchSizeAt(records, position);
-    if (size < RECORD_BATCH_OVERHEAD) {
+    if (size < 0) {
       const remaining = records.length - position;
       throw new CorruptRecordError(
-        remaining < LOG_OVERHEAD || size >= 0
+        remaining < LOG_OVERHEAD
           ? `${remaining} trailing bytes at position ${position} in append to ${where} are not a record batch`
           : `record batch at position ${position} in append to ${where} is truncated or has an invalid length`,
       );
@@ -35,6 +35,11 @@ export function validateBatches(records: Buffer, maxMessageBytes: number, where:
         );
       }
       throw new CorruptRecordError(`invalid magic ${batch.magic} in append to ${where}`);
+    }
+    if (size < RECORD_BATCH_OVERHEAD) {
+      throw new CorruptRecordError(
+        `record batch at position ${position} in append to ${where} is only ${size} bytes`,
+      );
     }
     if (size > maxMessageBytes) {
       throw new RecordTooLargeError(

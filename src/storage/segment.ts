@@ -81,8 +81,10 @@ export class Segment {
     const prefix = path.join(dir, filenamePrefixFromOffset(baseOffset));
     this.logPath = prefix + LOG_FILE_SUFFIX;
     if (create) {
-      for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX])
-        fs.rmSync(prefix + suffix, { force: true });
+      // Kafka creates all three files with the segment; an empty index is a valid one.
+      for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
+        fs.writeFileSync(prefix + suffix, '');
+      }
     }
     const flags = fs.constants.O_RDWR | fs.constants.O_CREAT | (create ? fs.constants.O_TRUNC : 0);
     this.fd = fs.openSync(this.logPath, flags, 0o644);

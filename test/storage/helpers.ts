@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after } from 'node:test';
+import { encodeRecordBatch } from '../../src/protocol/records/records.js';
+import { Log } from '../../src/storage/log.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/storage/log-config.js';
+import type { Clock } from '../../src/util/clock.js';
+import { silentLogger } from '../../src/util/logger.js';
+
+export const logger = silentLogger();
+
+/** A fresh temp directory, removed when the test file finishes. */
+export function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-storage-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function testConfig(overrides: Partial<LogConfig> = {}): LogConfig {
+  return { ...DEFAULT_LOG_CONFIG, fileDeleteDelayMs: 0, ...overrides };
+}
+
+/** An uncompressed batch of `count` records with `valueSize`-byte values, all at `timestamp`. */
+export function batch(
+  count: number,
+  options: { valueSize?: number; timestamp?: bigint; fill?: number } = {},
+): Buffer {
+  const value = Buffer.alloc(options.valueSize ?? 100, options.fill ?? 0x61);
+  const timestamp = options.timestamp ?? 1_700_000_000_000n;
+  return encodeRecordBatch(
+    Array.from({ length: count }, () => ({ key: null, value, headers: [], timestamp })),
+  );
+}
+
+export function openLog(
+  dir: string,
+  config: LogConfig,
+  clock?: Clock,
+  extra: Partial<Parameters<typeof Log.open>[0]> = {},
+): Log {
+  return Log.open({
+    dir,
+    topic: 'orders',
+    partition: 0,
+    config,
+    logger,
+    clock,
+    scheduleFileDeletion: removeNow,
+    ...extra,
+  });
+}
+
+/** Deletes `*.deleted` files immediately, so tests can look at the directory. */
+export function removeNow(files: string[]): void {
+  for (const file of files) fs.rmSync(file, { force: true });
+}
+
+export function segmentFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => /^\d{20}\.(log|index|timeindex)$/.test(name))
+    .sort();
+}
