@@ -376,3 +376,18 @@ export class GroupCoordinator {
     return null;
   }
 }
+
+let unavailable: GroupCoordinator | undefined;
+
+/**
+ * The broker's coordinator, or, when it has none (yet), one that was never started and so answers
+ * COORDINATOR_NOT_AVAILABLE to every request, which clients retry.
+ */
+export function coordinatorOrUnavailable(coordinator: GroupCoordinator | undefined): GroupCoordinator {
+  if (coordinator !== undefined) return coordinator;
+  unavailable ??= new GroupCoordinator({
+    config: DEFAULT_GROUP_COORDINATOR_CONFIG,
+    offsetsLog: { append: async () => {}, replay: () => [] },
+  });
+  return unavailable;
+}

@@ -1,0 +1,51 @@
+import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
+import type { TopicPartitionKey } from '../../group/types.js';
+import { errorCodeOf } from '../../protocol/errors.js';
+import { OffsetDelete } from '../../protocol/messages/offset-delete.js';
+import type { Handler } from './handler.js';
+
+interface RequestTopic {
+  name: string;
+  partitions: { partitionIndex: number }[];
+}
+
+/**
+ * OffsetDelete (v0, KIP-496): removes committed offsets of an Empty group, or of topics a consumer
+ * group no longer subscribes to (GROUP_SUBSCRIBED_TO_TOPIC otherwise). Unknown topics get
+ * UNKNOWN_TOPIC_OR_PARTITION; group-level errors leave the topic list empty.
+ */
+export const offsetDeleteHandler: Handler = {
+  api: OffsetDelete,
+  minVersion: 0,
+  maxVersion: 0,
+  async handle(request, _version, context) {
+    const { topics } = context.services;
+    const groups = coordinatorOrUnavailable(context.services.groups);
+    const errors = new Map<string, string>();
+    const known: TopicPartitionKey[] = [];
+    const requested: RequestTopic[] = request.topics ?? [];
+    for (const t of requested) {
+      const count = topics.partitionCount(t.name);
+      for (const p of t.partitions ?? []) {
+        if (count === undefined)
+          errors.set(`${t.name}\u0000${p.partitionIndex}`, 'UNKNOWN_TOPIC_OR_PARTITION');
+        else known.push({ topic: t.name, partition: p.partitionIndex });
+      }
+    }
+    const result = await groups.deleteOffsets(request.groupId, known);
+    if (result.error !== 'NONE')
+      return { errorCode: errorCodeOf(result.error), throttleTimeMs: 0, topics: [] };
+    for (const r of result.partitions) errors.set(`${r.topic}\u0000${r.partition}`, r.error);
+    return {
+      errorCode: 0,
+      throttleTimeMs: 0,
+      topics: requested.map((t) => ({
+        name: t.name,
+        partitions: (t.partitions ?? []).map((p) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode: errorCodeOf(errors.get(`${t.name}\u0000${p.partitionIndex}`) ?? 'NONE'),
+        })),
+      })),
+    };
+  },
+};

@@ -1,0 +1,86 @@
+import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
+import type { OffsetFetchResult, TopicPartitionKey } from '../../group/types.js';
+import { errorCodeOf } from '../../protocol/errors.js';
+import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import type { Handler, RequestContext } from './handler.js';
+
+interface RequestTopic {
+  name: string;
+  partitionIndexes: number[];
+}
+
+function wanted(topics: RequestTopic[] | null | undefined): TopicPartitionKey[] | null {
+  if (topics === null || topics === undefined) return null;
+  return topics.flatMap((t) => (t.partitionIndexes ?? []).map((partition) => ({ topic: t.name, partition })));
+}
+
+function fetchGroup(groupId: string, topics: RequestTopic[] | null | undefined, context: RequestContext) {
+  return coordinatorOrUnavailable(context.services.groups).fetchOffsets(groupId, wanted(topics));
+}
+
+/** Groups partitions by topic, in first-seen order. */
+function byTopic(result: OffsetFetchResult) {
+  const topics = new Map<
+    string,
+    {
+      partitionIndex: number;
+      committedOffset: bigint;
+      committedLeaderEpoch: number;
+      metadata: string;
+      errorCode: number;
+    }[]
+  >();
+  for (const p of result.partitions) {
+    let list = topics.get(p.topic);
+    if (list === undefined) topics.set(p.topic, (list = []));
+    list.push({
+      partitionIndex: p.partition,
+      committedOffset: p.offset,
+      committedLeaderEpoch: p.leaderEpoch,
+      metadata: p.metadata,
+      errorCode: errorCodeOf(p.error),
+    });
+  }
+  return [...topics].map(([name, partitions]) => ({ name, partitions }));
+}
+
+/**
+ * OffsetFetch (v0-v9). v2+ a null topic list asks for all the group's offsets and a top-level error
+ * exists; before v2 a group error is reported in every requested partition. v8+ (KIP-709) fetches
+ * several groups at once. Partitions with nothing committed answer offset -1.
+ */
+export const offsetFetchHandler: Handler = {
+  api: OffsetFetch,
+  minVersion: 0,
+  maxVersion: 9,
+  handle(request, version, context) {
+    if (version >= 8) {
+      return {
+        throttleTimeMs: 0,
+        groups: (request.groups ?? []).map((g: { groupId: string; topics: RequestTopic[] | null }) => {
+          const result = fetchGroup(g.groupId, g.topics, context);
+          return { groupId: g.groupId, topics: byTopic(result), errorCode: errorCodeOf(result.error) };
+        }),
+      };
+    }
+    const topics: RequestTopic[] | null = version >= 2 ? (request.topics ?? null) : (request.topics ?? []);
+    const result = fetchGroup(request.groupId, topics, context);
+    if (result.error !== 'NONE' && version < 2) {
+      const code = errorCodeOf(result.error);
+      return {
+        throttleTimeMs: 0,
+        topics: (topics ?? []).map((t) => ({
+          name: t.name,
+          partitions: t.partitionIndexes.map((partitionIndex) => ({
+            partitionIndex,
+            committedOffset: -1n,
+            committedLeaderEpoch: -1,
+            metadata: '',
+            errorCode: code,
+          })),
+        })),
+      };
+    }
+    return { throttleTimeMs: 0, topics: byTopic(result), errorCode: errorCodeOf(result.error) };
+  },
+};
