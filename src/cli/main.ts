@@ -1,12 +1,25 @@
 import { SamsaError } from '../util/errors.js';
+import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
+import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
+import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
+import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
+import { TOPIC_HELP, topicCommand } from './commands/topic.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
 /** Each subcommand, with a one-line summary for `samsa --help`. */
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   start: { run: startCommand, summary: 'run a broker' },
+  topic: { run: topicCommand, summary: 'create, list, describe, delete and configure topics' },
+  produce: { run: produceCommand, summary: 'send stdin lines as records to a topic' },
+  consume: { run: consumeCommand, summary: 'print the records of a topic' },
+  cluster: { run: clusterCommand, summary: 'cluster id, brokers and controller' },
 };
+
+/** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
@@ -17,21 +30,25 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
-    return name ? 0 : 1;
+    return name ? 0 : EXIT_FAILURE;
   }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`samsa: unknown command '${name}'\n\n${usage()}`);
-    return 1;
+    return EXIT_FAILURE;
   }
   try {
     return await command.run(rest);
   } catch (err) {
     // Errors are one line, with the Kafka error name where there is one.
+    if (err instanceof UsageError) {
+      process.stderr.write(`samsa ${name}: ${err.message}\n`);
+      return EXIT_USAGE;
+    }
     const message = err instanceof SamsaError ? `${err.kafkaError}: ${err.message}` : (err as Error).message;
     process.stderr.write(`samsa ${name}: ${message}\n`);
-    return 1;
+    return EXIT_FAILURE;
   }
 }
 
-export { START_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP };

@@ -38,6 +38,12 @@ export interface ConsumerOptions {
   readonly partitionMaxBytes?: number;
   /** Consecutive retriable fetch errors tolerated before giving up; default 10. */
   readonly retries?: number;
+  /**
+   * What to do when a position is outside the log (OFFSET_OUT_OF_RANGE), as Kafka's
+   * auto.offset.reset: 'none' (the default) throws; 'earliest'/'latest' jump there; 'nearest' moves
+   * to the log start when below it and to the high watermark when past it.
+   */
+  readonly offsetReset?: 'none' | 'earliest' | 'latest' | 'nearest';
 }
 
 export interface ConsumeOptions {
@@ -60,6 +66,8 @@ export interface ConsumerRecord {
   readonly value: Buffer | null;
   readonly headers: readonly RecordHeader[];
 }
+
+const OFFSET_OUT_OF_RANGE = 1;
 
 interface PartitionState {
   readonly topic: string;
@@ -85,6 +93,7 @@ export class Consumer {
       maxBytes: options.maxBytes ?? 50 * 1024 * 1024,
       partitionMaxBytes: options.partitionMaxBytes ?? 1024 * 1024,
       retries: options.retries ?? 10,
+      offsetReset: options.offsetReset ?? 'none',
     };
   }
 
@@ -183,13 +192,36 @@ export class Consumer {
     // Waiting for data makes no sense when stopping at an end that may already be reached.
     const idleLimit = options.stopAtEnd ? 0 : (options.idleTimeoutMs ?? Number.POSITIVE_INFINITY);
     const maxWaitMs = Math.max(0, Math.min(this.options.maxWaitMs, idleLimit));
+    const outOfRange: PartitionState[] = [];
     const answers = await Promise.all(
-      [...byLeader].map(([leader, states]) => this.fetchFrom(leader, states, maxWaitMs)),
+      [...byLeader].map(([leader, states]) => this.fetchFrom(leader, states, maxWaitMs, outOfRange)),
     );
+    if (outOfRange.length > 0) await this.resetPositions(outOfRange);
     return answers.flat();
   }
 
-  private async fetchFrom(leader: number, states: readonly PartitionState[], maxWaitMs: number) {
+  /** Moves positions that fell outside their logs, per the offsetReset policy. */
+  private async resetPositions(states: readonly PartitionState[]): Promise<void> {
+    const queries = states.map((s) => ({ topic: s.topic, partition: s.partition }));
+    const [starts, ends] = await Promise.all([
+      this.admin.listOffsets(queries.map((q) => ({ ...q, spec: 'earliest' as const }))),
+      this.admin.listOffsets(queries.map((q) => ({ ...q, spec: 'latest' as const }))),
+    ]);
+    for (const [i, s] of states.entries()) {
+      const policy = this.options.offsetReset;
+      const start = starts[i]!.offset;
+      const end = ends[i]!.offset;
+      s.position =
+        policy === 'earliest' ? start : policy === 'latest' ? end : s.position < start ? start : end;
+    }
+  }
+
+  private async fetchFrom(
+    leader: number,
+    states: readonly PartitionState[],
+    maxWaitMs: number,
+    outOfRange: PartitionState[],
+  ): Promise<ConsumerRecord[]> {
     const connection = await this.cluster.connectionTo(leader);
     const topics = new Map<string, PartitionState[]>();
     for (const s of states) topics.set(s.topic, [...(topics.get(s.topic) ?? []), s]);
@@ -224,6 +256,10 @@ export class Consumer {
       for (const p of t.partitions) {
         const state = this.partitions.get(key(t.topic, p.partitionIndex));
         if (state === undefined) continue;
+        if (p.errorCode === OFFSET_OUT_OF_RANGE && this.options.offsetReset !== 'none') {
+          outOfRange.push(state);
+          continue;
+        }
         if (p.errorCode !== 0) throw responseError(p.errorCode, `partition ${t.topic}-${p.partitionIndex}`);
         state.highWatermark = p.highWatermark;
         if (p.records) out.push(...this.recordsOf(state, p.records));

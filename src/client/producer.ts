@@ -115,6 +115,8 @@ export class Producer {
   /** Queues records and sends them at once; resolves with each record's metadata, in order. */
   async sendBatch(records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     const results = records.map((r) => this.send(r));
+    // Observed at once: a record may fail before flush() returns and Promise.all looks at it.
+    for (const r of results) r.catch(() => undefined);
     await this.flush();
     return Promise.all(results);
   }

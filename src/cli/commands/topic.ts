@@ -1,0 +1,341 @@
+import { parseArgs } from 'node:util';
+/**
+ * `samsa topic`: create, list, describe, delete topics, add partitions, change topic configs.
+ */
+import { Admin, type ConfigAlteration, type ConfigEntry } from '../../client/admin.js';
+import type { TopicMetadata } from '../../client/cluster-client.js';
+import { toJson } from '../format/json.js';
+import { renderPairs, renderSections, renderTable } from '../format/table.js';
+import {
+  brokersOf,
+  CLIENT_FLAGS,
+  CLIENT_FLAGS_HELP,
+  formatOf,
+  intFlag,
+  out,
+  parseFlags,
+  parseKeyValues,
+  UsageError,
+  withCluster,
+} from './shared.js';
+
+export const TOPIC_HELP = `Usage: samsa topic <subcommand> [options]
+
+Subcommands:
+  create <name...>          create topics
+  list                      list topics (alias: ls)
+  describe <name>           partitions, offsets and configs of a topic
+  delete <name...>          delete topics
+  add-partitions <name>     grow a topic to --num partitions in total
+  alter-config <name>       set or delete topic configs
+
+Run 'samsa topic <subcommand> --help' for its options.
+`;
+
+const HELP: Record<string, string> = {
+  create: `Usage: samsa topic create <name...> [options]
+
+Options:
+  -p, --partitions <n>       partitions (default: the broker's num.partitions)
+  -r, --replicas <n>         replication factor (default: the broker's default.replication.factor)
+  -c, --config <key=value>   topic config, repeatable (e.g. -c cleanup.policy=compact)
+      --dry-run              validate only, create nothing
+${CLIENT_FLAGS_HELP}
+`,
+  list: `Usage: samsa topic list [options]
+
+Options:
+  -i, --internal             include internal topics (__consumer_offsets, ...)
+${CLIENT_FLAGS_HELP}
+`,
+  describe: `Usage: samsa topic describe <name> [options]
+
+Prints the topic's summary, its configs with their sources, and each partition's leader, replicas,
+ISR, log start offset and high watermark.
+
+Options:
+${CLIENT_FLAGS_HELP}
+`,
+  delete: `Usage: samsa topic delete <name...> [options]
+
+Options:
+${CLIENT_FLAGS_HELP}
+`,
+  'add-partitions': `Usage: samsa topic add-partitions <name> --num <n> [options]
+
+Options:
+  -n, --num <n>              the total number of partitions the topic should have
+${CLIENT_FLAGS_HELP}
+`,
+  'alter-config': `Usage: samsa topic alter-config <name> [--set key=value ...] [--delete key ...] [options]
+
+Options:
+  -s, --set <key=value>      set a config, repeatable
+  -d, --delete <key>         remove an override (back to the broker default), repeatable
+${CLIENT_FLAGS_HELP}
+`,
+};
+
+export async function topicCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    out(TOPIC_HELP);
+    return sub === undefined ? 2 : 0;
+  }
+  const name = sub === 'ls' ? 'list' : sub;
+  const run = SUBCOMMANDS[name];
+  if (run === undefined) throw new UsageError(`unknown subcommand 'topic ${sub}' (see 'samsa topic --help')`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(HELP[name]!);
+    return 0;
+  }
+  return run(rest);
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  create,
+  list,
+  describe,
+  delete: remove,
+  'add-partitions': addPartitions,
+  'alter-config': alterConfig,
+};
+
+async function create(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...CLIENT_FLAGS,
+        partitions: { type: 'string', short: 'p' },
+        replicas: { type: 'string', short: 'r' },
+        config: { type: 'string', short: 'c', multiple: true },
+        'dry-run': { type: 'boolean' },
+      },
+    }),
+  );
+  if (positionals.length === 0) throw new UsageError('topic create needs at least one topic name');
+  const format = formatOf(values.format, ['text', 'json']);
+  const numPartitions = intFlag(values.partitions, '--partitions', 1) ?? -1;
+  const replicationFactor = intFlag(values.replicas, '--replicas', 1) ?? -1;
+  const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
+  const created = await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).createTopics(
+      positionals.map((name) => ({ name, numPartitions, replicationFactor, configs })),
+      { validateOnly: values['dry-run'] ?? false },
+    ),
+  );
+  if (format === 'json') out(`${toJson(created)}\n`);
+  else {
+    out(
+      renderTable(
+        ['topic', 'status', 'partitions', 'replicas'],
+        created.map((t) => [t.name, 'OK', t.numPartitions < 0 ? null : t.numPartitions, replicasCell(t)]),
+      ),
+    );
+  }
+  return 0;
+}
+
+function replicasCell(t: { replicationFactor: number }): number | null {
+  return t.replicationFactor < 0 ? null : t.replicationFactor;
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...CLIENT_FLAGS,
+        internal: { type: 'boolean', short: 'i' },
+      },
+    }),
+  );
+  if (positionals.length > 0) throw new UsageError(`topic list takes no arguments (got '${positionals[0]}')`);
+  const format = formatOf(values.format, ['text', 'json']);
+  const topics = await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).listTopics({ includeInternal: values.internal ?? false }),
+  );
+  if (format === 'json') {
+    out(`${toJson(topics.map((t) => ({ ...summaryOf(t) })))}\n`);
+  } else {
+    out(
+      renderTable(
+        ['name', 'partitions', 'replicas'],
+        topics.map((t) => [t.name, t.partitions.length, replicasOf(t)]),
+      ),
+    );
+  }
+  return 0;
+}
+
+async function describe(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
+  );
+  if (positionals.length !== 1) throw new UsageError('topic describe needs exactly one topic name');
+  const format = formatOf(values.format, ['text', 'json']);
+  const name = positionals[0]!;
+  const description = await withCluster(brokersOf(values.brokers), async (cluster) => {
+    const admin = new Admin(cluster);
+    const [topic] = await admin.describeTopics([name]);
+    const queries = topic!.partitions.map((p) => ({ topic: name, partition: p.partition }));
+    const [starts, ends, configs] = await Promise.all([
+      admin.listOffsets(queries.map((q) => ({ ...q, spec: 'earliest' as const }))),
+      admin.listOffsets(queries.map((q) => ({ ...q, spec: 'latest' as const }))),
+      admin.describeConfigs({ type: 'topic', name }),
+    ]);
+    return {
+      ...summaryOf(topic!),
+      configs: [...configs].sort((a, b) => a.name.localeCompare(b.name)),
+      partitions: topic!.partitions.map((p, i) => ({
+        partition: p.partition,
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        replicas: p.replicas,
+        isr: p.isr,
+        offlineReplicas: p.offlineReplicas,
+        logStartOffset: starts[i]!.offset,
+        highWatermark: ends[i]!.offset,
+      })),
+    };
+  });
+  if (format === 'json') {
+    out(`${toJson(description, 2)}\n`);
+    return 0;
+  }
+  out(
+    renderSections([
+      [
+        'summary',
+        renderPairs([
+          ['name', description.name],
+          ['topic-id', description.topicId || null],
+          ['internal', description.internal],
+          ['partitions', description.partitionCount],
+          ['replicas', description.replicationFactor],
+        ]),
+      ],
+      ['configs', renderTable(['key', 'value', 'source'], description.configs.map(configRow))],
+      [
+        'partitions',
+        renderTable(
+          ['partition', 'leader', 'epoch', 'replicas', 'isr', 'log-start-offset', 'high-watermark'],
+          description.partitions.map((p) => [
+            p.partition,
+            p.leader,
+            p.leaderEpoch,
+            `[${p.replicas.join(' ')}]`,
+            `[${p.isr.join(' ')}]`,
+            p.logStartOffset,
+            p.highWatermark,
+          ]),
+        ),
+      ],
+    ]),
+  );
+  return 0;
+}
+
+function configRow(c: ConfigEntry): (string | null)[] {
+  return [c.name, c.isSensitive ? '(sensitive)' : c.value, c.source];
+}
+
+function summaryOf(t: TopicMetadata) {
+  return {
+    name: t.name,
+    topicId: t.topicId,
+    internal: t.isInternal,
+    partitionCount: t.partitions.length,
+    replicationFactor: replicasOf(t),
+  };
+}
+
+/** Replication factor as Kafka's tools show it: the replica count of the first partition. */
+function replicasOf(t: TopicMetadata): number {
+  return t.partitions[0]?.replicas.length ?? 0;
+}
+
+async function remove(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
+  );
+  if (positionals.length === 0) throw new UsageError('topic delete needs at least one topic name');
+  const format = formatOf(values.format, ['text', 'json']);
+  const outcomes = await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).deleteTopics(positionals),
+  );
+  const failed = outcomes.filter((o) => o.error !== null);
+  // A single topic's failure is the command's failure: one error line, like every other command.
+  if (outcomes.length === 1 && failed.length === 1) throw failed[0]!.error;
+  if (format === 'json') {
+    out(
+      `${toJson(outcomes.map((o) => ({ name: o.name, error: o.error?.kafkaError ?? null, message: o.error?.message ?? null })))}\n`,
+    );
+  } else {
+    out(
+      renderTable(
+        ['topic', 'status'],
+        outcomes.map((o) => [o.name, o.error ? `${o.error.kafkaError}: ${o.error.message}` : 'OK']),
+      ),
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
+}
+
+async function addPartitions(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { ...CLIENT_FLAGS, num: { type: 'string', short: 'n' } },
+    }),
+  );
+  if (positionals.length !== 1) throw new UsageError('topic add-partitions needs exactly one topic name');
+  const total = intFlag(values.num, '--num', 1);
+  if (total === undefined) throw new UsageError('topic add-partitions needs --num <total partitions>');
+  const format = formatOf(values.format, ['text', 'json']);
+  const name = positionals[0]!;
+  await withCluster(brokersOf(values.brokers), (cluster) => new Admin(cluster).createPartitions(name, total));
+  if (format === 'json') out(`${toJson({ name, partitionCount: total })}\n`);
+  else out(renderTable(['topic', 'status', 'partitions'], [[name, 'OK', total]]));
+  return 0;
+}
+
+async function alterConfig(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...CLIENT_FLAGS,
+        set: { type: 'string', short: 's', multiple: true },
+        delete: { type: 'string', short: 'd', multiple: true },
+      },
+    }),
+  );
+  if (positionals.length !== 1) throw new UsageError('topic alter-config needs exactly one topic name');
+  const format = formatOf(values.format, ['text', 'json']);
+  const alterations: ConfigAlteration[] = [
+    ...parseKeyValues(values.set, '--set').map(([name, value]) => ({ name, op: 'set' as const, value })),
+    ...(values.delete ?? []).map((name) => ({ name, op: 'delete' as const })),
+  ];
+  if (alterations.length === 0)
+    throw new UsageError('topic alter-config needs --set key=value or --delete key');
+  const name = positionals[0]!;
+  await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).incrementalAlterConfigs({ type: 'topic', name }, alterations),
+  );
+  if (format === 'json') out(`${toJson({ name, altered: alterations })}\n`);
+  else {
+    out(
+      renderTable(
+        ['key', 'operation', 'value'],
+        alterations.map((a) => [a.name, a.op.toUpperCase(), a.value ?? null]),
+      ),
+    );
+  }
+  return 0;
+}
