@@ -59,9 +59,20 @@ export class TopicRegistry {
     },
   ) {}
 
-  /** Opens the logs of every known topic (after the log manager has recovered the data dir). */
+  /**
+   * Opens the logs of every known topic (after the log manager has recovered the data dir). A
+   * partition with a single replica has nothing to wait for: all it holds is committed, so its
+   * high watermark starts at its log end offset.
+   */
   startup(): void {
-    for (const topic of this.store.listTopics()) this.ensureLogs(topic);
+    for (const topic of this.store.listTopics()) {
+      this.ensureLogs(topic);
+      if (topic.replicationFactor !== 1) continue;
+      for (let p = 0; p < topic.partitions; p++) {
+        const log = this.logs.get(topic.name, p)!;
+        log.setHighWatermark(log.logEndOffset);
+      }
+    }
   }
 
   list(): TopicMetadata[] {

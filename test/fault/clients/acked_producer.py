@@ -3,7 +3,7 @@
 
 Each acknowledgement is printed as `ACK <partition> <offset> <value>` and flushed at once, so a
 test that kills the broker mid-stream knows exactly which records the broker promised to keep.
-Runs until killed, or until COUNT records have been acknowledged.
+Runs until killed, or, with COUNT set, sends exactly COUNT records and waits for them.
 """
 import os
 import sys
@@ -12,7 +12,7 @@ from confluent_kafka import Producer
 
 BOOTSTRAP = os.environ.get("BOOTSTRAP", "127.0.0.1:9092")
 TOPIC = os.environ["TOPIC"]
-COUNT = int(os.environ.get("COUNT", "100000000"))
+COUNT = int(os.environ["COUNT"]) if "COUNT" in os.environ else None
 
 producer = Producer({
     "bootstrap.servers": BOOTSTRAP,
@@ -34,7 +34,7 @@ def on_delivery(err, msg):
 
 
 i = 0
-while acked < COUNT:
+while COUNT is None or i < COUNT:
     try:
         producer.produce(TOPIC, value=("record-%d" % i).encode(), on_delivery=on_delivery)
         i += 1
