@@ -55,6 +55,8 @@ const SOFTWARE_VERSION = readPackageVersion();
 const UNSUPPORTED_VERSION = 35;
 
 export class Connection {
+  /** Sent as ApiVersions' clientSoftwareVersion (KIP-511). */
+  static readonly softwareVersion: string = SOFTWARE_VERSION;
   readonly host: string;
   readonly port: number;
   readonly clientId: string;
