@@ -120,22 +120,22 @@ export function decodeCoordinatorRecord(record: CoordinatorRecord): ReplayedReco
 export interface OffsetsPartitionLog {
   appendAsLeader(records: Buffer, leaderEpoch: number): unknown;
   setHighWatermark(offset: bigint): void;
+  read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): { readonly records: Buffer };
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
 }
 
-/** Reads raw batches of a log from `offset`: the bytes of whole batches, empty at the end. */
-export type ReadBatches = (log: OffsetsPartitionLog, offset: bigint, maxBytes: number) => Buffer;
+/** Bytes read per step while replaying a partition (Kafka's `offsets.load.buffer.size`, 5 MiB). */
+const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
 /**
- * `OffsetsLog` over the partition logs of `__consumer_offsets`. Appends are synchronous on a single
- * node, so the high watermark moves with the log end offset before the append resolves (a commit is
- * acknowledged only once its record is in the log).
+ * `OffsetsLog` over the partition logs of `__consumer_offsets` (`openLog(p)` is typically
+ * `topics.logFor('__consumer_offsets', p)`). On a single node the high watermark moves to the log end
+ * offset as soon as the batch is written, so a commit is acknowledged once its record is in the log.
  */
 export class PartitionLogOffsetsLog implements OffsetsLog {
   constructor(
     private readonly openLog: (partition: number) => OffsetsPartitionLog,
-    private readonly readBatches: ReadBatches,
     private readonly clock: { nowMs(): number },
     private readonly leaderEpoch = 0,
   ) {}
@@ -156,13 +156,14 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
     let offset = log.logStartOffset;
     const end = log.logEndOffset;
     while (offset < end) {
-      const bytes = this.readBatches(log, offset, 1 << 20);
+      const bytes = log.read(offset, LOAD_BUFFER_BYTES, true).records;
       if (bytes.length === 0) break;
       let next = offset;
       for (const batch of batchesIn(bytes)) {
         next = batch.lastOffset + 1n;
         if (batch.isControl) continue;
         for (const r of decodeRecords(bytes, batch.position)) {
+          // A compacted batch may start before `offset`; records without a key are not ours.
           if (r.offset < offset || r.key === null) continue;
           yield { key: r.key, value: r.value };
         }
