@@ -75,3 +75,22 @@ export function validateBatches(records: Buffer, maxMessageBytes: number, where:
   if (batches.length === 0) throw new InvalidRecordError(`no record batches in append to ${where}`);
   return batches;
 }
+
+/** Replicated batches keep their offsets; only their framing and CRCs are checked. */
+export function validateBatchesAsFollower(records: Buffer, where: string): RecordBatchView[] {
+  const batches: RecordBatchView[] = [];
+  let position = 0;
+  while (position < records.length) {
+    const size = batchSizeAt(records, position);
+    const batch = new RecordBatchView(records, position);
+    if (size < 0 || !batch.isValid()) {
+      throw new CorruptRecordError(
+        `invalid record batch at position ${position} in replicated data for ${where}`,
+      );
+    }
+    batches.push(batch);
+    position += size;
+  }
+  if (batches.length === 0) throw new InvalidRecordError(`no record batches in append to ${where}`);
+  return batches;
+}

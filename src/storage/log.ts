@@ -1,15 +1,9 @@
 import * as fs from 'node:fs';
-import {
-  batchSizeAt,
-  RecordBatchView,
-  setBaseOffset,
-  setMaxTimestamp,
-  setPartitionLeaderEpoch,
-} from '../protocol/records/record-batch.js';
+import { setBaseOffset, setMaxTimestamp, setPartitionLeaderEpoch } from '../protocol/records/record-batch.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import {
-  CorruptRecordError,
   InvalidRecordError,
+  KafkaStorageError,
   OffsetOutOfRangeError,
   RecordTooLargeError,
 } from '../util/errors.js';
@@ -17,7 +11,7 @@ import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
-import { validateBatches } from './log-validator.js';
+import { validateBatches, validateBatchesAsFollower } from './log-validator.js';
 import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
 import {
   deletableSegments,
@@ -116,7 +110,8 @@ export class Log {
     if (options.topicId !== undefined) {
       const topicId = normalizeTopicId(options.topicId);
       if (existingTopicId !== undefined && existingTopicId !== topicId) {
-        throw new InvalidRecordError(
+        // Kafka's InconsistentTopicIdException: the directory belongs to an older topic of that name.
+        throw new KafkaStorageError(
           `partition.metadata in ${options.dir} holds topic id ${existingTopicId}, not ${topicId}`,
         );
       }
@@ -499,25 +494,6 @@ export class Log {
     }
     return found;
   }
-}
-
-/** Replicated batches keep their offsets; only their framing and CRCs are checked. */
-function validateBatchesAsFollower(records: Buffer, where: string): RecordBatchView[] {
-  const batches: RecordBatchView[] = [];
-  let position = 0;
-  while (position < records.length) {
-    const size = batchSizeAt(records, position);
-    const batch = new RecordBatchView(records, position);
-    if (size < 0 || !batch.isValid()) {
-      throw new CorruptRecordError(
-        `invalid record batch at position ${position} in replicated data for ${where}`,
-      );
-    }
-    batches.push(batch);
-    position += size;
-  }
-  if (batches.length === 0) throw new InvalidRecordError(`no record batches in append to ${where}`);
-  return batches;
 }
 
 function clamp(value: bigint, min: bigint, max: bigint): bigint {
