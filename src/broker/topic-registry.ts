@@ -103,7 +103,7 @@ export class TopicRegistry {
     }
     const log = this.logs.get(topic, partition);
     if (log) return log;
-    return this.logs.getOrCreate(topic, partition, this.configOf(meta));
+    return this.logs.getOrCreate(topic, partition, this.configOf(meta), meta.topicId.toString('base64url'));
   }
 
   /** The effective log config of a topic: broker defaults overlaid with the topic's overrides. */
@@ -210,10 +210,10 @@ export class TopicRegistry {
     this.options.logger.info({ topic: name, configs }, 'altered topic configs');
   }
 
+  /** Opens (or creates) every partition's log with the topic's effective config and id. */
   private ensureLogs(meta: TopicMetadata): void {
     const config = this.configOf(meta);
-    for (let p = 0; p < meta.partitions; p++) {
-      if (!this.logs.get(meta.name, p)) this.logs.getOrCreate(meta.name, p, config);
-    }
+    const topicId = meta.topicId.toString('base64url');
+    for (let p = 0; p < meta.partitions; p++) this.logs.getOrCreate(meta.name, p, config, topicId);
   }
 }

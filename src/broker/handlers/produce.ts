@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { Produce } from '../../protocol/messages/produce.js';
+import { batchesIn } from '../../protocol/records/record-batch.js';
 import { InvalidTopicError, SamsaError } from '../../util/errors.js';
 import type { AppendOutcome, PartitionAppend } from '../replica-manager.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
@@ -10,6 +11,12 @@ interface ProduceRequest {
   acks: number;
   timeoutMs: number;
   topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[];
+}
+
+/** Control batches (transaction markers) are written by the broker only. */
+function hasControlBatch(records: Buffer): boolean {
+  for (const batch of batchesIn(records)) if (!batch.isLegacy && batch.isControl) return true;
+  return false;
 }
 
 function partitionResponse(index: number, outcome: AppendOutcome) {
@@ -56,6 +63,8 @@ export const produceHandler: Handler<ProduceRequest> = {
           rejected.set(key, new InvalidTopicError(`cannot append to internal topic ${topic.name}`));
         } else if (!p.records || p.records.length === 0) {
           rejected.set(key, new SamsaError('INVALID_RECORD', 'produce request carries no record batch'));
+        } else if (hasControlBatch(p.records)) {
+          rejected.set(key, new SamsaError('INVALID_RECORD', 'clients cannot write control batches'));
         } else appends.push({ topic: topic.name, partition: p.index, records: p.records });
       }
     }
