@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import { GroupCoordinator } from '../group/group-coordinator.js';
+import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
 import { LogManager } from '../storage/log-manager.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { createLogger, type Logger, silentLogger } from '../util/logger.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
+import { groupHandlers } from './handlers/group-handlers.js';
 import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { ensureMetaProperties } from './meta-properties.js';
@@ -14,6 +17,8 @@ import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
+
+const OFFSETS_TOPIC = '__consumer_offsets';
 
 export interface BrokerOptions {
   /** Address to bind (default 127.0.0.1). */
@@ -112,12 +117,14 @@ export class Broker {
     });
     topics.startup();
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
-    this.services = { config, clock: this.clock, logs, topics, replicas, clusterId: store.clusterId };
+    const groups = await this.startGroupCoordinator(topics);
+    this.services = { config, clock: this.clock, logs, topics, replicas, groups, clusterId: store.clusterId };
     logs.startBackgroundTasks();
 
     const registry: HandlerRegistry = new HandlerRegistry([
       createApiVersionsHandler(() => registry.supported()),
       ...BROKER_HANDLERS,
+      ...groupHandlers,
     ]);
     this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
       host: config.host,
@@ -136,6 +143,30 @@ export class Broker {
     );
   }
 
+  /**
+   * The group coordinator over `__consumer_offsets` (created on first start, compacted, as Kafka's),
+   * loaded by replaying that log before any client is served.
+   */
+  private async startGroupCoordinator(topics: TopicRegistry): Promise<GroupCoordinator> {
+    const config = this.config;
+    if (!topics.get(OFFSETS_TOPIC)) {
+      await topics.create({
+        name: OFFSETS_TOPIC,
+        partitions: config.offsetsTopicNumPartitions,
+        replicationFactor: 1,
+        configs: { 'cleanup.policy': 'compact', 'segment.bytes': String(config.offsetsTopicSegmentBytes) },
+      });
+    }
+    const groups = new GroupCoordinator({
+      config: { ...config, offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000 },
+      offsetsLog: new PartitionLogOffsetsLog((p) => topics.logFor(OFFSETS_TOPIC, p), this.clock),
+      clock: this.clock,
+      logger: this.logger,
+    });
+    await groups.startup();
+    return groups;
+  }
+
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and checkpointed. */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
@@ -143,6 +174,7 @@ export class Broker {
     const services = this.services!;
     services.replicas.stop();
     await this.listener!.close(this.config.shutdownTimeoutMs);
+    services.groups?.shutdown();
     services.logs.shutdown();
     this.state = 'stopped';
     this.logger.info('stopped');
