@@ -1,17 +1,26 @@
 import {
+  checkRecordsBody,
+  inflateRecords,
+  inflationLimit,
+  reencodeBatch,
+} from '../protocol/compression/compressed-batch.js';
+import { codecName, targetCodecOf } from '../protocol/compression/compression-type.js';
+import {
   batchSizeAt,
+  CompressionCodec,
   CURRENT_MAGIC,
   LOG_OVERHEAD,
   RECORD_BATCH_OVERHEAD,
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
-import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../util/errors.js';
+import { CorruptRecordError, InvalidRecordError, RecordTooLargeError, SamsaError } from '../util/errors.js';
 
 /**
  * Checks a produce request's record batches before anything is written (the header-only part of
  * Kafka's `LogValidator` / `UnifiedLog.analyzeAndValidateRecords`): every batch is a complete v2
  * batch, within max.message.bytes, with a matching CRC-32C and a record count that agrees with its
- * offset range. Records inside are not decoded, so compressed batches pass as they are.
+ * offset range. Records inside are not decoded here; `validateRecordsForAppend` adds that for
+ * compressed batches.
  * Throws on the first bad batch; returns views of all batches when every one is good.
  */
 export function validateBatches(records: Buffer, maxMessageBytes: number, where: string): RecordBatchView[] {
@@ -93,4 +102,75 @@ export function validateBatchesAsFollower(records: Buffer, where: string): Recor
   }
   if (batches.length === 0) throw new InvalidRecordError(`no record batches in append to ${where}`);
   return batches;
+}
+
+/** What the leader's append path checks against: the topic's max.message.bytes and compression.type. */
+export interface AppendValidationConfig {
+  maxMessageBytes: number;
+  compressionType: string;
+}
+
+export interface ValidatedRecords {
+  /** The records to write: the request's own buffer, or a new one when batches were recompressed. */
+  records: Buffer;
+  batches: RecordBatchView[];
+}
+
+/**
+ * The leader's validation of a produce request (Kafka's `LogValidator.validateMessagesAndAssignOffsets`
+ * minus offset assignment): header checks of every batch, then the records of compressed batches,
+ * then recompression when the topic's compression.type names a codec other than the batch's.
+ * Throws, and nothing is to be written, on the first bad batch.
+ */
+export function validateRecordsForAppend(
+  records: Buffer,
+  config: AppendValidationConfig,
+  where: string,
+): ValidatedRecords {
+  const batches = validateBatches(records, config.maxMessageBytes, where);
+  const target = targetCodecOf(config.compressionType);
+  let rewritten: Buffer[] | undefined;
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i]!;
+    const needsRecompression = target !== undefined && batch.compression !== target;
+    if (batch.compression === CompressionCodec.None && !needsRecompression) continue;
+    const inflated = validateCompressedRecords(batch, config.maxMessageBytes, where);
+    if (!needsRecompression) continue;
+    rewritten ??= batches.map((b) => b.bytes());
+    rewritten[i] = reencodeBatch(batch, inflated, target);
+  }
+  if (rewritten === undefined) return { records, batches };
+  const recompressed = Buffer.concat(rewritten);
+  return { records: recompressed, batches: validateBatches(recompressed, config.maxMessageBytes, where) };
+}
+
+/**
+ * Inflates a batch's records (bounded by `inflationLimit`, so a decompression bomb is refused
+ * early) and walks them: count and offset deltas must agree with the header. Returns the inflated
+ * records for a caller that re-encodes them; nobody keeps them past the append.
+ */
+export function validateCompressedRecords(
+  batch: RecordBatchView,
+  maxMessageBytes: number,
+  where: string,
+): Buffer {
+  const codec = batch.compression;
+  if (codec > CompressionCodec.Zstd) {
+    throw new CorruptRecordError(
+      `unknown compression codec id ${codec} in batch at position ${batch.position} of append to ${where}`,
+    );
+  }
+  try {
+    const inflated = inflateRecords(batch, inflationLimit(batch.sizeInBytes, maxMessageBytes));
+    checkRecordsBody(inflated, batch.recordCount);
+    return inflated;
+  } catch (error) {
+    if (error instanceof SamsaError) {
+      const context = `${codecName(codec)} batch at position ${batch.position} of append to ${where}`;
+      throw error instanceof CorruptRecordError
+        ? new CorruptRecordError(`${error.message} (${context})`, { cause: error })
+        : new InvalidRecordError(`${error.message} (${context})`, { cause: error });
+    }
+    throw error;
+  }
 }

@@ -11,7 +11,7 @@ import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
-import { validateBatches, validateBatchesAsFollower } from './log-validator.js';
+import { validateBatchesAsFollower, validateRecordsForAppend } from './log-validator.js';
 import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
 import {
   deletableSegments,
@@ -189,13 +189,16 @@ export class Log {
   }
 
   /**
-   * Validates v2 batches, assigns offsets from the log end offset, stamps the leader epoch (and the
+   * Validates v2 batches (the records of compressed ones too, recompressing them into a new buffer
+   * when compression.type asks), assigns offsets from the log end offset, stamps the leader epoch (and the
    * time under LogAppendTime), then writes them all with one write. Batches are patched in place in
    * `records`. Throws CorruptRecordError / InvalidRecordError / RecordTooLargeError, and then
    * nothing is written.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number): AppendInfo {
-    const batches = validateBatches(records, this.config.maxMessageBytes, this.name);
+    const validated = validateRecordsForAppend(records, this.config, this.name);
+    records = validated.records;
+    const batches = validated.batches;
     this.checkFitsInSegment(records);
     const nowMs = this.clock.nowMs();
     const logAppendTime = this.config.messageTimestampType === 'LogAppendTime' ? BigInt(nowMs) : -1n;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batchesIn, RecordBatchView } from '../../src/protocol/records/record-batch.js';
+import { encodeCompressedBatch } from '../../src/protocol/compression/compressed-batch.js';
+import { batchesIn, CompressionCodec, RecordBatchView } from '../../src/protocol/records/record-batch.js';
 import { decodeRecords, encodeRecordBatch } from '../../src/protocol/records/records.js';
 import { ManualClock } from '../../src/util/clock.js';
 import {
@@ -122,13 +123,11 @@ describe('Log.appendAsLeader', () => {
 
   it('stores a compressed batch as it arrived', () => {
     const log = openLog(tempDir(), testConfig());
-    // Attributes say gzip; the body is not inflated here, so only header and CRC are checked.
-    const compressed = encodeRecordBatch([
-      { key: null, value: Buffer.from('x'), headers: [], timestamp: 0n },
-    ]);
-    compressed.writeInt16BE(1, 21);
-    const view = new RecordBatchView(compressed, 0);
-    compressed.writeUInt32BE(view.computeChecksum(), 17);
+    // compression.type=producer (the default): validated, then stored with the producer's codec.
+    const compressed = encodeCompressedBatch(
+      [{ key: null, value: Buffer.from('x'), headers: [], timestamp: 0n }],
+      CompressionCodec.Gzip,
+    );
     log.appendAsLeader(compressed, 0);
     const read = log.read(0n, 1 << 20, false).records;
     assert.equal(read.length, compressed.length);

@@ -1,5 +1,10 @@
+import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
+import { downConvertRecords } from '../../protocol/records/legacy-conversion.js';
+import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
+import { batchesIn, CompressionCodec } from '../../protocol/records/record-batch.js';
+import { SamsaError } from '../../util/errors.js';
 import type { FetchOutcome, PartitionFetch } from '../replica-manager.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
@@ -19,6 +24,46 @@ interface FetchRequest {
 
 const EMPTY = Buffer.alloc(0);
 const NO_LIMIT = 0x7fffffff;
+
+/** Fetch v0-v1 read message format v0, v2-v3 v1; v4 on, v2 batches (KIP-98). */
+const LAST_LEGACY_VERSION = 3;
+/** zstd needs Fetch v10 (KIP-110). */
+const FIRST_ZSTD_VERSION = 10;
+
+function legacyMagicFor(version: number): LegacyMagic {
+  return version <= 1 ? 0 : 1;
+}
+
+/**
+ * The stored batches in a form the request's version can carry: converted down to a message set
+ * for v0-v3 (as Kafka 3.x does), refused with UNSUPPORTED_COMPRESSION_TYPE when zstd meets a
+ * version before v10. Otherwise the stored bytes as they are.
+ */
+function recordsForVersion(records: Buffer, version: number, fetchOffset: bigint): Buffer {
+  if (records.length === 0) return records;
+  if (version <= LAST_LEGACY_VERSION)
+    return downConvertRecords(records, legacyMagicFor(version), fetchOffset);
+  if (version < FIRST_ZSTD_VERSION) {
+    for (const batch of batchesIn(records)) {
+      if (batch.compression === CompressionCodec.Zstd) {
+        throw new UnsupportedCompressionTypeError(
+          `zstd-compressed batches need Fetch v${FIRST_ZSTD_VERSION} or later`,
+        );
+      }
+    }
+  }
+  return records;
+}
+
+function convertOutcome(outcome: FetchOutcome, version: number, fetchOffset: bigint): FetchOutcome {
+  if (!outcome.ok) return outcome;
+  try {
+    return { ...outcome, records: recordsForVersion(outcome.records, version, fetchOffset) };
+  } catch (error) {
+    if (!(error instanceof SamsaError)) throw error;
+    return { ok: false, error };
+  }
+}
 
 function partitionData(partition: number, outcome: FetchOutcome, readCommitted: boolean) {
   if (outcome.ok) {
@@ -46,15 +91,16 @@ function partitionData(partition: number, outcome: FetchOutcome, readCommitted: 
 }
 
 /**
- * Fetch: batches are served as stored, byte ranges of the segment files, never re-encoded.
+ * Fetch: batches are served as stored, byte ranges of the segment files, never re-encoded, except
+ * for v0-v3, which get them converted down to message format v0/v1.
  * Fetch sessions (KIP-227) are not kept: every answer carries session id 0, which tells clients
  * to keep sending full fetch requests.
  */
 export const fetchHandler: Handler<FetchRequest> = {
   api: Fetch,
-  minVersion: 4,
+  minVersion: 0,
   maxVersion: 12,
-  async handle(request, _version, context) {
+  async handle(request, version, context) {
     if (request.sessionId !== undefined && request.sessionId !== 0) {
       return {
         throttleTimeMs: 0,
@@ -90,7 +136,11 @@ export const fetchHandler: Handler<FetchRequest> = {
       responses: request.topics.map((t) => ({
         topic: t.topic,
         partitions: t.partitions.map((p) =>
-          partitionData(p.partition, outcomes[next++]!, isolationLevel === 1),
+          partitionData(
+            p.partition,
+            convertOutcome(outcomes[next++]!, version, p.fetchOffset),
+            isolationLevel === 1,
+          ),
         ),
       })),
     };

@@ -1,7 +1,14 @@
+import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Produce } from '../../protocol/messages/produce.js';
-import { batchesIn } from '../../protocol/records/record-batch.js';
-import { InvalidTopicError, SamsaError } from '../../util/errors.js';
+import { upConvertMessageSet } from '../../protocol/records/legacy-conversion.js';
+import {
+  batchesIn,
+  CompressionCodec,
+  CURRENT_MAGIC,
+  MAGIC_OFFSET,
+} from '../../protocol/records/record-batch.js';
+import { InvalidRecordError, InvalidTopicError, SamsaError } from '../../util/errors.js';
 import type { AppendOutcome, PartitionAppend } from '../replica-manager.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
@@ -17,6 +24,38 @@ interface ProduceRequest {
 function hasControlBatch(records: Buffer): boolean {
   for (const batch of batchesIn(records)) if (!batch.isLegacy && batch.isControl) return true;
   return false;
+}
+
+/** Produce v0-v2 carry message sets of magic v0/v1 (v2 may carry v1); v3 on, v2 batches only. */
+const LAST_LEGACY_VERSION = 2;
+/** zstd needs Produce v7 (KIP-110). */
+const FIRST_ZSTD_VERSION = 7;
+/** Errors that mean the client sent bad data; each one is logged. */
+const BAD_INPUT_ERRORS = new Set(['CORRUPT_MESSAGE', 'INVALID_RECORD', 'UNSUPPORTED_COMPRESSION_TYPE']);
+
+/**
+ * The partition's records in the form the log takes (v2 batches): an old client's message set is
+ * converted, as Kafka 3.x stores message format v2 whatever the producer sent. Throws
+ * CorruptRecordError / InvalidRecordError on data that cannot be read.
+ */
+function recordsForLog(records: Buffer, version: number): Buffer {
+  const magic = records.length > MAGIC_OFFSET ? records.readInt8(MAGIC_OFFSET) : -1;
+  if (version <= LAST_LEGACY_VERSION) {
+    if (magic === CURRENT_MAGIC) {
+      throw new InvalidRecordError(`Produce v${version} cannot carry message format v2 batches`);
+    }
+    return upConvertMessageSet(records);
+  }
+  if (version < FIRST_ZSTD_VERSION) {
+    for (const batch of batchesIn(records)) {
+      if (!batch.isLegacy && batch.compression === CompressionCodec.Zstd) {
+        throw new UnsupportedCompressionTypeError(
+          `zstd-compressed batches need Produce v${FIRST_ZSTD_VERSION} or later`,
+        );
+      }
+    }
+  }
+  return records;
 }
 
 function partitionResponse(index: number, outcome: AppendOutcome) {
@@ -42,15 +81,55 @@ function partitionResponse(index: number, outcome: AppendOutcome) {
   };
 }
 
+function logBadInput(
+  context: Parameters<Handler['handle']>[2],
+  version: number,
+  appends: readonly PartitionAppend[],
+  outcomes: readonly AppendOutcome[],
+  rejected: ReadonlyMap<string, SamsaError>,
+): void {
+  const bad: { topicPartition: string; error: string; message: string }[] = [];
+  for (const [key, error] of rejected) {
+    if (BAD_INPUT_ERRORS.has(error.kafkaError)) {
+      bad.push({
+        topicPartition: key.replace('\u0000', '-'),
+        error: error.kafkaError,
+        message: error.message,
+      });
+    }
+  }
+  outcomes.forEach((outcome, i) => {
+    if (
+      outcome.ok ||
+      !(outcome.error instanceof SamsaError) ||
+      !BAD_INPUT_ERRORS.has(outcome.error.kafkaError)
+    )
+      return;
+    const append = appends[i]!;
+    bad.push({
+      topicPartition: `${append.topic}-${append.partition}`,
+      error: outcome.error.kafkaError,
+      message: outcome.error.message,
+    });
+  });
+  for (const entry of bad) {
+    context.logger.warn(
+      { ...entry, client: context.clientAddress, clientId: context.header.clientId, apiVersion: version },
+      'rejected produce data',
+    );
+  }
+}
+
 /**
  * Produce: every partition's batches are validated and appended synchronously, before any await,
  * so pipelined requests on one connection land in the order they were sent. acks=0 gets no answer.
+ * v0-v2 (message formats v0/v1) are converted to v2 batches first.
  */
 export const produceHandler: Handler<ProduceRequest> = {
   api: Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 9,
-  handle(request, _version, context) {
+  handle(request, version, context) {
     const { replicas, topics } = context.services;
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const appends: PartitionAppend[] = [];
@@ -65,10 +144,22 @@ export const produceHandler: Handler<ProduceRequest> = {
           rejected.set(key, new SamsaError('INVALID_RECORD', 'produce request carries no record batch'));
         } else if (hasControlBatch(p.records)) {
           rejected.set(key, new SamsaError('INVALID_RECORD', 'clients cannot write control batches'));
-        } else appends.push({ topic: topic.name, partition: p.index, records: p.records });
+        } else {
+          try {
+            appends.push({
+              topic: topic.name,
+              partition: p.index,
+              records: recordsForLog(p.records, version),
+            });
+          } catch (error) {
+            if (!(error instanceof SamsaError)) throw error;
+            rejected.set(key, error);
+          }
+        }
       }
     }
     const outcomes = replicas.append(appends);
+    logBadInput(context, version, appends, outcomes, rejected);
     if (request.acks === 0) return undefined;
     let next = 0;
     return {
