@@ -2,13 +2,17 @@
  * The broker under test: `bin/samsa start` as its own process, so that its CPU time and memory can
  * be read from /proc apart from the clients driving it.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type BrokerProcess, startBrokerProcess } from '../../test/helpers/broker.js';
+import readline from 'node:readline';
+import { repoRoot } from '../../test/helpers/paths.js';
 
 /** Clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`; 100 on Linux everywhere). */
 const CLOCK_TICKS = 100;
+const STARTUP_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 30_000;
 
 export interface ProcessSample {
   /** utime + stime, seconds. */
@@ -20,43 +24,103 @@ export interface ProcessSample {
 export interface BenchBroker {
   bootstrap: string;
   pid: number;
+  /** The command line that started it. */
+  command: string;
   sample(): ProcessSample;
   /**
    * Resets VmHWM to the current RSS (writing 5 to /proc/<pid>/clear_refs, Linux 4.0+), so a peak
-   * can be attributed to one scenario. Returns false where the kernel refuses it.
+   * can be attributed to one phase. Returns false where the kernel refuses it.
    */
   resetPeakRss(): boolean;
+  /** SIGTERM (a graceful stop, which also writes the CPU profile), then removes the data dir. */
   stop(): Promise<void>;
 }
 
 export interface BenchBrokerOptions {
-  /** Write a V8 CPU profile (`--cpu-prof`) of the broker into this directory when it stops. */
+  /** Write a V8 CPU profile (`node --cpu-prof`) of the broker into this directory when it stops. */
   cpuProfileDir?: string;
 }
 
+/**
+ * `node bin/samsa start --port 0` over a fresh temp data dir, resolved once its "listening" log
+ * line gives the port. Only the group rebalance delay is changed from the defaults (so that the
+ * KafkaJS consumer does not wait 3 s to join).
+ */
 export async function startBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
-  const env: NodeJS.ProcessEnv = {};
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-bench-broker-'));
+  const nodeArgs: string[] = [];
   if (options.cpuProfileDir !== undefined) {
     fs.mkdirSync(options.cpuProfileDir, { recursive: true });
-    env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`;
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`);
   }
-  const child: BrokerProcess = await startBrokerProcess({ env });
-  return {
-    bootstrap: child.bootstrap,
-    pid: child.pid,
-    sample: () => sampleProcess(child.pid),
-    resetPeakRss: () => {
-      try {
-        fs.writeFileSync(`/proc/${child.pid}/clear_refs`, '5');
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    stop: async () => {
-      await child.stop(30_000);
-    },
-  };
+  const args = [
+    ...nodeArgs,
+    path.join(repoRoot, 'bin', 'samsa'),
+    'start',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'info',
+    '--set',
+    'group.initial.rebalance.delay.ms=0',
+  ];
+  const command = `node ${args.join(' ')}`;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let stderr = '';
+  // Drain both pipes for the life of the process: a full pipe would stall the broker.
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-8192);
+  });
+  const lines = readline.createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (!line.includes('"listening"')) return;
+        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
+      });
+      void exited.then(() => reject(new Error(`broker exited before listening: ${command}\n${stderr}`)));
+      timer = setTimeout(
+        () => reject(new Error(`broker not listening after ${STARTUP_TIMEOUT_MS} ms`)),
+        STARTUP_TIMEOUT_MS,
+      );
+    });
+    const pid = child.pid!;
+    return {
+      bootstrap: `127.0.0.1:${port}`,
+      pid,
+      command,
+      sample: () => sampleProcess(pid),
+      resetPeakRss: () => {
+        try {
+          fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      stop: async () => {
+        const escalate = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+        clearTimeout(escalate);
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function sampleProcess(pid: number): ProcessSample {
