@@ -73,7 +73,8 @@ export function validateBatches(records: Buffer, maxMessageBytes: number, where:
         `Inconsistent batch offset range [0, ${batch.lastOffsetDelta}] and count of records ${count}`,
       );
     }
-    if (batch.producerId >= 0n && batch.baseSequence < 0) {
+    // Markers (control batches, appended by the coordinator only) carry no sequence.
+    if (batch.producerId >= 0n && batch.baseSequence < 0 && !batch.isControl) {
       throw new InvalidRecordError(
         `Invalid sequence number ${batch.baseSequence} for producer ${batch.producerId}`,
       );

@@ -1,5 +1,11 @@
 import * as fs from 'node:fs';
-import { setBaseOffset, setMaxTimestamp, setPartitionLeaderEpoch } from '../protocol/records/record-batch.js';
+import {
+  batchesIn,
+  type RecordBatchView,
+  setBaseOffset,
+  setMaxTimestamp,
+  setPartitionLeaderEpoch,
+} from '../protocol/records/record-batch.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import {
   InvalidRecordError,
@@ -11,7 +17,9 @@ import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
+import { LogTransactions } from './log-transactions.js';
 import { validateBatchesAsFollower, validateRecordsForAppend } from './log-validator.js';
+import type { AppendOrigin } from './producer-state.js';
 import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
 import {
   deletableSegments,
@@ -22,6 +30,7 @@ import {
   type SegmentPredicate,
 } from './retention.js';
 import { type AppendedBatch, Segment, type TimestampAndOffset } from './segment.js';
+import type { AbortedTxn } from './txn-index.js';
 
 export interface AppendInfo {
   firstOffset: bigint;
@@ -58,6 +67,7 @@ export interface LogOpenOptions {
 }
 
 const INT32_MAX = 0x7fffffffn;
+const REPLAY_CHUNK_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -85,6 +95,8 @@ export class Log {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
+  /** Producer state, snapshots and aborted-transaction indexes (idempotence and transactions). */
+  readonly txns: LogTransactions;
 
   private constructor(options: LogOpenOptions, segments: Segment[]) {
     this.topic = options.topic;
@@ -101,6 +113,7 @@ export class Log {
     this.startOffset = clamp(options.logStartOffset ?? 0n, segments[0]!.baseOffset, leo);
     this.recoveryPointOffset = clamp(options.recoveryPoint ?? 0n, 0n, leo);
     this.hw = clamp(options.highWatermark ?? 0n, this.startOffset, leo);
+    this.txns = new LogTransactions(this.dir, this.name, this.logger);
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
@@ -132,6 +145,7 @@ export class Log {
     }
     const log = new Log(options, segments);
     log.topicId = options.topicId === undefined ? existingTopicId : normalizeTopicId(options.topicId);
+    log.txns.load(log.segmentBaseOffsets(), log.logEndOffset, (from) => log.batchesFrom(from));
     return log;
   }
 
@@ -145,6 +159,16 @@ export class Log {
 
   get highWatermark(): bigint {
     return this.hw;
+  }
+
+  /** The offset below which every transaction is decided (what read_committed may read). */
+  get lastStableOffset(): bigint {
+    return this.txns.lastStableOffset(this.hw);
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
+  abortedTransactions(fetchOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
+    return this.txns.collectAbortedTxns(fetchOffset, upperBoundOffset);
   }
 
   /** Offsets below this are durable. */
@@ -193,9 +217,12 @@ export class Log {
    * when compression.type asks), assigns offsets from the log end offset, stamps the leader epoch (and the
    * time under LogAppendTime), then writes them all with one write. Batches are patched in place in
    * `records`. Throws CorruptRecordError / InvalidRecordError / RecordTooLargeError, and then
-   * nothing is written.
+   * nothing is written. Batches with a producer id are checked against the producer state
+   * (sequence, epoch, transaction); a client's retry of a recent batch is acknowledged with the
+   * original offsets and not written again. `origin` 'coordinator' is for markers and the
+   * coordinators' own records.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number): AppendInfo {
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
     const validated = validateRecordsForAppend(records, this.config, this.name);
     records = validated.records;
     const batches = validated.batches;
@@ -220,7 +247,19 @@ export class Log {
       recordCount += batch.recordCount;
       nextOffset = lastOffset + 1n;
     }
+    const prepared = this.txns.prepare(batches, origin);
+    if (prepared.duplicate !== undefined) {
+      const d = prepared.duplicate;
+      return {
+        firstOffset: d.lastOffset - BigInt(d.offsetDelta),
+        lastOffset: d.lastOffset,
+        logAppendTimeMs: logAppendTime >= 0n ? d.timestamp : -1n,
+        recordCount: 0,
+        logStartOffset: this.startOffset,
+      };
+    }
     this.write(records, appended, firstOffset, nowMs);
+    this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
       firstOffset,
       lastOffset: nextOffset - 1n,
@@ -256,7 +295,9 @@ export class Log {
       recordCount += batch.recordCount;
       expected = batch.nextOffset;
     }
+    const prepared = this.txns.prepare(batches, 'replication');
     this.write(records, appended, firstOffset, this.clock.nowMs());
+    this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
       firstOffset,
       lastOffset: expected - 1n,
@@ -314,6 +355,7 @@ export class Log {
     }
     this.segments.push(Segment.create(this.dir, baseOffset, this.config.segmentIndexBytes));
     this.dirNeedsFsync = true;
+    this.txns.onRoll(baseOffset);
     this.logger.debug({ partition: this.name, baseOffset: String(baseOffset) }, 'rolled a new log segment');
     // Kafka flushes the rolled segments asynchronously and only then moves the recovery point.
     const unflushed = this.segments.filter(
@@ -420,6 +462,7 @@ export class Log {
   }
 
   private deleteSegmentFiles(segments: Segment[], delayMs: number): void {
+    this.txns.onSegmentsDeleted(segments.map((segment) => segment.baseOffset));
     const files = segments.flatMap((segment) => segment.renameToDeleted());
     this.scheduleFileDeletion(files, delayMs);
   }
@@ -442,6 +485,7 @@ export class Log {
     if (this.recoveryPointOffset > leo) this.recoveryPointOffset = leo;
     if (this.hw > leo) this.hw = leo;
     if (this.startOffset > leo) this.startOffset = leo;
+    this.txns.onTruncated(this.segmentBaseOffsets(), leo, (from) => this.batchesFrom(from));
     return true;
   }
 
@@ -455,6 +499,7 @@ export class Log {
     this.startOffset = offset;
     this.hw = offset;
     this.recoveryPointOffset = offset;
+    this.txns.onTruncated(this.segmentBaseOffsets(), offset, (from) => this.batchesFrom(from));
   }
 
   /** fsyncs every segment holding offsets above the recovery point, then moves it to the log end. */
@@ -463,6 +508,7 @@ export class Log {
     for (const segment of this.segments) {
       if (segment.nextOffset > this.recoveryPointOffset || segment === this.activeSegment) segment.flush();
     }
+    this.txns.flush();
     if (this.dirNeedsFsync) {
       fsyncDirectory(this.dir);
       this.dirNeedsFsync = false;
@@ -474,11 +520,30 @@ export class Log {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.txns.close(this.logEndOffset);
     for (const segment of this.segments) segment.close();
   }
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Every batch from the one holding `from` to the log end, read in chunks (state rebuilds). */
+  *batchesFrom(from: bigint): Generator<RecordBatchView> {
+    let offset = from < this.startOffset ? this.startOffset : from;
+    const end = this.logEndOffset;
+    while (offset < end) {
+      const bytes = this.read(offset, REPLAY_CHUNK_BYTES, true).records;
+      if (bytes.length === 0) return;
+      let next = offset;
+      for (const batch of batchesIn(bytes)) {
+        if (batch.isLegacy) continue;
+        next = batch.nextOffset;
+        if (batch.lastOffset >= offset) yield batch;
+      }
+      if (next <= offset) return;
+      offset = next;
+    }
   }
 
   /** Index of the last segment whose base offset <= offset (0 when offset is below them all). */
