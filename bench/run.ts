@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { type BenchBroker, loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
 import { createTopic, kafkajsConsume, kafkajsProduce, logEndOffset } from './throughput/kafkajs.js';
 import { type RdkafkaProducerDriver, rdkafkaConsume, rdkafkaProduce } from './throughput/rdkafka.js';
-import { checkTargets, formatTable, type ResultRow } from './throughput/report.js';
+import { checkTargets, formatJson, formatTable, type ResultRow } from './throughput/report.js';
 import type { ClientRun } from './throughput/types.js';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -202,6 +202,6 @@ if (!values['no-save']) {
     values.out ??
     path.join(repoRoot, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}-throughput.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(out, `${formatJson(report)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}\n`);
 }
