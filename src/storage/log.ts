@@ -19,8 +19,8 @@ import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
 import { LogTransactions } from './log-transactions.js';
 import { validateBatchesAsFollower, validateRecordsForAppend } from './log-validator.js';
-import type { AppendOrigin } from './producer-state.js';
 import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
+import type { AppendOrigin } from './producer-state.js';
 import {
   deletableSegments,
   hasDeletePolicy,
