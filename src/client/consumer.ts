@@ -9,9 +9,10 @@
  * yielded. Reading is read_uncommitted.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeBatchRecords } from '../protocol/compression/compressed-batch.js';
 import { Fetch } from '../protocol/messages/index.js';
 import { batchesIn, CURRENT_MAGIC, type RecordBatchView } from '../protocol/records/record-batch.js';
-import { decodeRecords, type RecordHeader } from '../protocol/records/records.js';
+import type { RecordHeader } from '../protocol/records/records.js';
 import { SamsaError } from '../util/errors.js';
 import { Admin } from './admin.js';
 import type { ClusterClient } from './cluster-client.js';
@@ -308,14 +309,18 @@ export class Consumer {
   }
 }
 
+/** Records of a batch, inflated first when it is compressed. */
 function decodeBatch(batch: RecordBatchView, state: PartitionState) {
-  if (batch.compression !== 0) {
+  try {
+    return decodeBatchRecords(batch.buffer, batch.position);
+  } catch (error) {
+    if (!(error instanceof SamsaError)) throw error;
     throw new SamsaError(
-      'UNSUPPORTED_COMPRESSION_TYPE',
-      `${state.topic}-${state.partition}: batch at offset ${batch.baseOffset} is compressed (codec ${batch.compression}), which this client cannot read yet`,
+      error.kafkaError,
+      `${state.topic}-${state.partition}: batch at offset ${batch.baseOffset}: ${error.message}`,
+      { cause: error },
     );
   }
-  return decodeRecords(batch.buffer, batch.position);
 }
 
 function atEnd(p: PartitionState): boolean {

@@ -9,8 +9,11 @@
  * Retriable errors (leader moved, topic just created) refresh metadata and resend the batch.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeCompressedBatch } from '../protocol/compression/compressed-batch.js';
+import { codecByName } from '../protocol/compression/compression-type.js';
 import { Produce } from '../protocol/messages/index.js';
-import { encodeRecordBatch, type RecordData, type RecordHeader } from '../protocol/records/records.js';
+import type { CompressionCodec } from '../protocol/records/record-batch.js';
+import type { RecordData, RecordHeader } from '../protocol/records/records.js';
 import { SamsaError } from '../util/errors.js';
 import type { ClusterClient, TopicMetadata } from './cluster-client.js';
 import { isRetriable, responseError, throwIfError } from './errors.js';
@@ -27,7 +30,7 @@ export interface ProducerOptions {
   readonly lingerMs?: number;
   /** Close a partition's batch at this many bytes; default 16 KiB (Kafka's batch.size). */
   readonly batchSize?: number;
-  /** Only 'none' for now. */
+  /** Batch codec: 'none' (default), 'gzip', 'snappy', 'lz4' or 'zstd' (Kafka's compression.type). */
   readonly compression?: string;
   /** Resends of a batch after a retriable error; default 5. */
   readonly retries?: number;
@@ -77,6 +80,7 @@ export class Producer {
   private readonly retries: number;
   private readonly sticky = new StickyPartitioner();
   /** Per "topic\0partition": batches waiting, oldest first; the last one may still grow. */
+  private readonly codec: CompressionCodec;
   private readonly queues = new Map<string, Batch[]>();
   private appendChain: Promise<unknown> = Promise.resolve();
   private lingerTimer: NodeJS.Timeout | undefined;
@@ -94,12 +98,10 @@ export class Producer {
     this.lingerMs = options.lingerMs ?? 5;
     this.batchSize = options.batchSize ?? 16_384;
     this.retries = options.retries ?? 5;
-    const compression = options.compression ?? 'none';
-    if (compression !== 'none') {
-      throw new SamsaError(
-        'UNSUPPORTED_COMPRESSION_TYPE',
-        `compression '${compression}' is not supported yet`,
-      );
+    try {
+      this.codec = codecByName(options.compression ?? 'none');
+    } catch (error) {
+      throw new SamsaError('UNSUPPORTED_COMPRESSION_TYPE', (error as Error).message, { cause: error });
     }
   }
 
@@ -266,7 +268,13 @@ export class Producer {
     const topics = new Map<string, { index: number; records: Buffer }[]>();
     for (const b of batches) {
       const list = topics.get(b.topic) ?? [];
-      list.push({ index: b.partition, records: encodeRecordBatch(b.records.map((r) => r.data)) });
+      list.push({
+        index: b.partition,
+        records: encodeCompressedBatch(
+          b.records.map((r) => r.data),
+          this.codec,
+        ),
+      });
       topics.set(b.topic, list);
     }
     const request = {

@@ -32,7 +32,7 @@ Options:
   -H, --header <key=value>   header added to every record, repeatable
   -p, --partition <n>        send every record to this partition
       --acks <-1|0|1>        -1 all in-sync replicas (default), 1 leader only, 0 no answer
-      --compression <codec>  none (default)
+      --compression <codec>  none (default), gzip, snappy, lz4 or zstd
       --linger-ms <ms>       wait this long to fill batches (default 5)
 ${CLIENT_FLAGS_HELP}
 `;
