@@ -5,6 +5,13 @@ import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
 import { LogManager } from '../storage/log-manager.js';
+import { ProducerIdManager } from '../txn/producer-id-manager.js';
+import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+import { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
+import {
+  PartitionLogTransactionStateLog,
+  TRANSACTION_STATE_TOPIC_NAME,
+} from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { createLogger, type Logger, silentLogger } from '../util/logger.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
@@ -12,6 +19,7 @@ import { createApiVersionsHandler } from './handlers/api-versions.js';
 import { groupHandlers } from './handlers/group-handlers.js';
 import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
+import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
 import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
@@ -118,13 +126,25 @@ export class Broker {
     topics.startup();
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
     const groups = await this.startGroupCoordinator(topics);
-    this.services = { config, clock: this.clock, logs, topics, replicas, groups, clusterId: store.clusterId };
+    const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    this.services = {
+      config,
+      clock: this.clock,
+      logs,
+      topics,
+      replicas,
+      groups,
+      txn,
+      txnMarkers,
+      clusterId: store.clusterId,
+    };
     logs.startBackgroundTasks();
 
     const registry: HandlerRegistry = new HandlerRegistry([
       createApiVersionsHandler(() => registry.supported()),
       ...BROKER_HANDLERS,
       ...groupHandlers,
+      ...txnHandlers,
     ]);
     this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
       host: config.host,
@@ -167,6 +187,65 @@ export class Broker {
     return groups;
   }
 
+  /**
+   * The transaction coordinator over `__transaction_state` (created on first start, compacted, as
+   * Kafka's). Loading it finishes transactions a crash left prepared, so it starts after the group
+   * coordinator, which takes the markers that reach `__consumer_offsets`.
+   */
+  private async startTransactionCoordinator(
+    dataDir: string,
+    topics: TopicRegistry,
+    replicas: ReplicaManager,
+    groups: GroupCoordinator,
+  ): Promise<{ txn: TransactionCoordinator; txnMarkers: LocalTxnMarkerWriter }> {
+    const config = this.config;
+    const setting = (name: string) => Number(config.values.get(name));
+    const partitions = setting('transaction.state.log.num.partitions');
+    if (!topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
+      await topics.create({
+        name: TRANSACTION_STATE_TOPIC_NAME,
+        partitions,
+        replicationFactor: 1,
+        configs: {
+          'cleanup.policy': 'compact',
+          'segment.bytes': String(setting('transaction.state.log.segment.bytes')),
+        },
+      });
+    }
+    const txnMarkers = new LocalTxnMarkerWriter({
+      logFor: (topic, partition) => topics.logFor(topic, partition),
+      onAppended: (topic, partition) => replicas.wake(topic, partition),
+      onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
+        groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
+      offsetsTopic: OFFSETS_TOPIC,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    const txn = new TransactionCoordinator({
+      config: {
+        transactionStateLogNumPartitions: topics.partitionCount(TRANSACTION_STATE_TOPIC_NAME) ?? partitions,
+        transactionMaxTimeoutMs: setting('transaction.max.timeout.ms'),
+        transactionalIdExpirationMs: setting('transactional.id.expiration.ms'),
+        abortTimedOutTransactionCleanupIntervalMs: setting(
+          'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+        ),
+        removeExpiredTransactionalIdCleanupIntervalMs: setting(
+          'transaction.remove.expired.transaction.cleanup.interval.ms',
+        ),
+      },
+      log: new PartitionLogTransactionStateLog(
+        (p) => topics.logFor(TRANSACTION_STATE_TOPIC_NAME, p),
+        this.clock,
+      ),
+      producerIds: new ProducerIdManager(dataDir, config.brokerId),
+      markers: txnMarkers,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    await txn.startup();
+    return { txn, txnMarkers };
+  }
+
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and checkpointed. */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
@@ -174,6 +253,7 @@ export class Broker {
     const services = this.services!;
     services.replicas.stop();
     await this.listener!.close(this.config.shutdownTimeoutMs);
+    services.txn?.shutdown();
     services.groups?.shutdown();
     services.logs.shutdown();
     this.state = 'stopped';

@@ -108,6 +108,42 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   { name: 'group.max.session.timeout.ms', type: 'int', default: '1800000', doc: 'Largest session timeout' },
   { name: 'group.max.size', type: 'int', default: '2147483647', doc: 'Most members in one group' },
   {
+    name: 'transaction.state.log.num.partitions',
+    type: 'int',
+    default: '50',
+    doc: 'Partitions of __transaction_state',
+  },
+  {
+    name: 'transaction.state.log.segment.bytes',
+    type: 'int',
+    default: '104857600',
+    doc: 'Segment size of __transaction_state',
+  },
+  {
+    name: 'transaction.max.timeout.ms',
+    type: 'int',
+    default: '900000',
+    doc: 'Largest transaction.timeout.ms a producer may ask for',
+  },
+  {
+    name: 'transactional.id.expiration.ms',
+    type: 'int',
+    default: '604800000',
+    doc: 'How long an idle transactional id is kept',
+  },
+  {
+    name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms',
+    type: 'int',
+    default: '10000',
+    doc: 'How often transactions past their timeout are aborted',
+  },
+  {
+    name: 'transaction.remove.expired.transaction.cleanup.interval.ms',
+    type: 'int',
+    default: '3600000',
+    doc: 'How often expired transactional ids are removed',
+  },
+  {
     name: 'shutdown.timeout.ms',
     type: 'long',
     default: '30000',

@@ -1,4 +1,6 @@
+import { batchesIn } from '../protocol/records/record-batch.js';
 import type { AppendInfo } from '../storage/log.js';
+import type { AbortedTxn } from '../storage/txn-index.js';
 import type { Clock } from '../util/clock.js';
 import { SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -37,6 +39,8 @@ export type FetchOutcome =
       readonly highWatermark: bigint;
       readonly lastStableOffset: bigint;
       readonly logStartOffset: bigint;
+      /** read_committed: aborted transactions overlapping the returned batches; otherwise null. */
+      readonly abortedTransactions: AbortedTxn[] | null;
     }
   | { readonly ok: false; readonly error: SamsaError | Error; readonly highWatermark?: bigint };
 
@@ -111,7 +115,7 @@ export class ReplicaManager {
       try {
         const log = this.topics.logFor(p.topic, p.partition);
         const highWatermark = log.highWatermark;
-        const lastStableOffset = highWatermark;
+        const lastStableOffset = log.lastStableOffset;
         const maxOffset = params.isolationLevel === 1 ? lastStableOffset : highWatermark;
         const limit = Math.min(p.partitionMaxBytes, remaining);
         // KIP-74: the first partition returns at least one whole batch even beyond the limits, so a
@@ -127,6 +131,8 @@ export class ReplicaManager {
           highWatermark,
           lastStableOffset,
           logStartOffset: result.logStartOffset,
+          abortedTransactions:
+            params.isolationLevel === 1 ? abortedIn(log, p.fetchOffset, result.records) : null,
         };
       } catch (error) {
         return { ok: false, error: error as Error };
@@ -167,4 +173,18 @@ export class ReplicaManager {
     this.waiters.clear();
     for (const set of all) for (const done of set) done();
   }
+}
+
+/**
+ * Kafka's `UnifiedLog.collectAbortedTransactions` for a read: the aborted transactions that overlap
+ * [fetchOffset, end of the last returned batch), so a read_committed consumer can drop their batches.
+ */
+function abortedIn(
+  log: { abortedTransactions(from: bigint, upperBound: bigint): AbortedTxn[] },
+  fetchOffset: bigint,
+  records: Buffer,
+): AbortedTxn[] {
+  let upperBound = -1n;
+  for (const batch of batchesIn(records)) upperBound = batch.nextOffset;
+  return upperBound < 0n ? [] : log.abortedTransactions(fetchOffset, upperBound);
 }

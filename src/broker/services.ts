@@ -1,5 +1,7 @@
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { LogManager } from '../storage/log-manager.js';
+import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
+import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import type { BrokerConfig } from './config.js';
 import type { ReplicaManager } from './replica-manager.js';
@@ -15,5 +17,8 @@ export interface BrokerServices {
   /** Appends and reads with high-watermark semantics, and long-poll waiters. */
   readonly replicas: ReplicaManager;
   readonly groups?: GroupCoordinator;
+  /** The transaction coordinator over `__transaction_state`, and the marker writer it uses. */
+  readonly txn?: TransactionCoordinator;
+  readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
 }

@@ -187,7 +187,38 @@ export class GroupCoordinator {
     return this.storeOffsets(group, p);
   }
 
-  private async storeOffsets(group: Group, p: OffsetCommitParams): Promise<PartitionResult[]> {
+  /**
+   * TxnOffsetCommit (Kafka's `handleTxnCommitOffsets`): offsets written in the producer's transaction,
+   * visible only once it commits (`handleTxnCompletion`). Member and generation are checked when
+   * given (v3+, KIP-447); without them the commit is accepted as Kafka does for older clients.
+   */
+  async commitTransactionalOffsets(
+    p: OffsetCommitParams & { readonly producerId: bigint; readonly producerEpoch: number },
+  ): Promise<PartitionResult[]> {
+    const all = (error: GroupErrorName) =>
+      p.partitions.map((x) => ({ topic: x.topic, partition: x.partition, error }));
+    const error = this.validateGroupStatus(p.groupId, 'commit');
+    if (error !== null) return all(error);
+    const group =
+      this.manager.getGroup(p.groupId) ??
+      this.manager.addGroup(new Group(p.groupId, 'Empty', this.clock.nowMs()));
+    if (group.is('Dead')) return all('COORDINATOR_NOT_AVAILABLE');
+    if (group.isStaticMemberFenced(p.memberId, p.groupInstanceId)) return all('FENCED_INSTANCE_ID');
+    if (p.memberId !== '' && !group.has(p.memberId)) return all('UNKNOWN_MEMBER_ID');
+    if (p.generationId >= 0 && p.generationId !== group.generationId) return all('ILLEGAL_GENERATION');
+    return this.storeOffsets(group, p, { producerId: p.producerId, producerEpoch: p.producerEpoch });
+  }
+
+  /** A transaction's markers reached these `__consumer_offsets` partitions. */
+  handleTxnCompletion(producerId: bigint, offsetsPartitions: readonly number[], committed: boolean): void {
+    this.manager.handleTxnCompletion(producerId, offsetsPartitions, committed);
+  }
+
+  private async storeOffsets(
+    group: Group,
+    p: OffsetCommitParams,
+    txn?: { producerId: bigint; producerEpoch: number },
+  ): Promise<PartitionResult[]> {
     const now = this.clock.nowMs();
     const results = new Map<string, PartitionResult>();
     const commits: (TopicPartitionKey & { value: OffsetAndMetadata })[] = [];
@@ -212,7 +243,10 @@ export class GroupCoordinator {
         },
       });
     }
-    const error = await this.manager.storeOffsets(group, commits);
+    const error =
+      txn === undefined
+        ? await this.manager.storeOffsets(group, commits)
+        : await this.manager.storeTxnOffsets(group, txn.producerId, txn.producerEpoch, commits);
     for (const c of commits)
       results.set(`${c.topic}\u0000${c.partition}`, { topic: c.topic, partition: c.partition, error });
     return p.partitions.map((x) => results.get(`${x.topic}\u0000${x.partition}`)!);

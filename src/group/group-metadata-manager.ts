@@ -15,6 +15,7 @@ import {
   groupMetadataRecord,
   type OffsetsLog,
   offsetCommitRecord,
+  type TxnProducer,
 } from './offsets-log.js';
 import type {
   GroupErrorName,
@@ -42,8 +43,16 @@ export function partitionForKey(key: string, numPartitions: number): number {
   return (javaStringHashCode(key) & 0x7fffffff) % numPartitions;
 }
 
+/** Offsets a transaction committed but has not yet completed: group → `topic\0partition` → offset. */
+type PendingTxnOffsets = Map<string, Map<string, [string, number, OffsetAndMetadata]>>;
+
 export class GroupMetadataManager {
   readonly groups = new Map<string, Group>();
+  /**
+   * TxnOffsetCommit offsets by producer id, invisible until the producer's COMMIT marker reaches
+   * the group's partition (Kafka's `pendingTransactionalOffsetCommits`).
+   */
+  private readonly pendingTxnOffsets = new Map<bigint, PendingTxnOffsets>();
   private readonly owned = new Set<number>();
   private readonly loading = new Set<number>();
 
@@ -103,7 +112,20 @@ export class GroupMetadataManager {
     try {
       const offsets = new Map<string, Map<string, [string, number, OffsetAndMetadata]>>();
       const groupValues = new Map<string, GroupMetadataValueData | null>();
+      // Transactional offsets wait for their producer's marker, as Kafka's loadGroupsAndOffsets does.
+      const pending = new Map<bigint, PendingTxnOffsets>();
       for await (const record of this.log.replay(partition)) {
+        if ('marker' in record) {
+          const txn = pending.get(record.producerId);
+          pending.delete(record.producerId);
+          if (record.marker !== 'commit' || txn === undefined) continue;
+          for (const [groupId, entries] of txn) {
+            let g = offsets.get(groupId);
+            if (g === undefined) offsets.set(groupId, (g = new Map()));
+            for (const [k, v] of entries) g.set(k, v);
+          }
+          continue;
+        }
         let r: ReturnType<typeof decodeCoordinatorRecord>;
         try {
           r = decodeCoordinatorRecord(record);
@@ -111,7 +133,14 @@ export class GroupMetadataManager {
           this.logger.warn({ partition, err }, 'skipping an undecodable __consumer_offsets record');
           continue;
         }
-        if (r.type === 'offset') {
+        if (r.type === 'offset' && record.producerId !== undefined) {
+          if (r.value === null) continue;
+          let txn = pending.get(record.producerId);
+          if (txn === undefined) pending.set(record.producerId, (txn = new Map()));
+          let g = txn.get(r.groupId);
+          if (g === undefined) txn.set(r.groupId, (g = new Map()));
+          g.set(`${r.topic}\u0000${r.partition}`, [r.topic, r.partition, r.value]);
+        } else if (r.type === 'offset') {
           let g = offsets.get(r.groupId);
           if (g === undefined) offsets.set(r.groupId, (g = new Map()));
           const k = `${r.topic}\u0000${r.partition}`;
@@ -130,6 +159,13 @@ export class GroupMetadataManager {
         for (const [topic, p, o] of groupOffsets?.values() ?? []) group.putOffset(topic, p, o);
         this.groups.set(groupId, group);
         onGroupLoaded(group);
+      }
+      // Transactions still open: their markers come later, from the transaction coordinator.
+      for (const [producerId, txn] of pending) {
+        for (const [groupId, entries] of txn) {
+          for (const [topic, p, o] of entries.values())
+            this.addPendingTxnOffset(producerId, groupId, topic, p, o);
+        }
       }
       this.logger.info({ partition, groups: groupIds.size }, 'loaded __consumer_offsets partition');
     } finally {
@@ -228,6 +264,59 @@ export class GroupMetadataManager {
   }
 
   /**
+   * TxnOffsetCommit: writes the offsets as a transactional batch of the producer; they stay pending
+   * until `handleTxnCompletion` (Kafka's `storeOffsets` with a producer id).
+   */
+  async storeTxnOffsets(
+    group: Group,
+    producerId: bigint,
+    producerEpoch: number,
+    commits: readonly (TopicPartitionKey & { readonly value: OffsetAndMetadata })[],
+  ): Promise<GroupErrorName> {
+    if (commits.length === 0) return 'NONE';
+    const records = commits.map((c) => offsetCommitRecord(group.groupId, c.topic, c.partition, c.value));
+    const error = await this.append(group.groupId, records, storeOffsetsError, { producerId, producerEpoch });
+    if (error === 'NONE') {
+      for (const c of commits)
+        this.addPendingTxnOffset(producerId, group.groupId, c.topic, c.partition, c.value);
+    }
+    return error;
+  }
+
+  private addPendingTxnOffset(
+    producerId: bigint,
+    groupId: string,
+    topic: string,
+    partition: number,
+    value: OffsetAndMetadata,
+  ): void {
+    let txn = this.pendingTxnOffsets.get(producerId);
+    if (txn === undefined) this.pendingTxnOffsets.set(producerId, (txn = new Map()));
+    let g = txn.get(groupId);
+    if (g === undefined) txn.set(groupId, (g = new Map()));
+    g.set(`${topic}\u0000${partition}`, [topic, partition, value]);
+  }
+
+  /**
+   * A transaction marker reached `__consumer_offsets` partitions: the producer's pending offsets of
+   * groups there become committed (COMMIT) or are dropped (ABORT) — Kafka's `handleTxnCompletion`.
+   */
+  handleTxnCompletion(producerId: bigint, partitions: readonly number[], committed: boolean): void {
+    const txn = this.pendingTxnOffsets.get(producerId);
+    if (txn === undefined) return;
+    const completed = new Set(partitions);
+    for (const [groupId, entries] of txn) {
+      if (!completed.has(this.partitionFor(groupId))) continue;
+      txn.delete(groupId);
+      if (!committed) continue;
+      const group =
+        this.groups.get(groupId) ?? this.addGroup(new Group(groupId, 'Empty', this.clock.nowMs()));
+      for (const [topic, p, o] of entries.values()) group.putOffset(topic, p, o);
+    }
+    if (txn.size === 0) this.pendingTxnOffsets.delete(producerId);
+  }
+
+  /**
    * Removes offsets chosen by `select` from each group, writes their tombstones, and for groups left
    * Empty with no offsets also their metadata tombstone (the group is then Dead and dropped).
    * Returns how many offsets were removed (GroupMetadataManager.cleanupGroupMetadata).
@@ -313,9 +402,10 @@ export class GroupMetadataManager {
     groupId: string,
     records: readonly CoordinatorRecord[],
     mapError: (name: string) => GroupErrorName,
+    txn?: TxnProducer,
   ): Promise<GroupErrorName> {
     try {
-      await this.log.append(this.partitionFor(groupId), records);
+      await this.log.append(this.partitionFor(groupId), records, txn);
       return 'NONE';
     } catch (err) {
       const name = err instanceof SamsaError ? err.kafkaError : 'UNKNOWN_SERVER_ERROR';

@@ -17,7 +17,8 @@ import {
   encodeOffsetCommitValue,
   type GroupMetadataValueData,
 } from '../protocol/internal/group-metadata-records.js';
-import { batchesIn } from '../protocol/records/record-batch.js';
+import { ControlRecordType, decodeEndTxnMarker } from '../protocol/records/control-batch.js';
+import { batchesIn, computeAttributes } from '../protocol/records/record-batch.js';
 import { decodeRecords, encodeRecordBatch } from '../protocol/records/records.js';
 import type { OffsetAndMetadata } from './types.js';
 
@@ -27,14 +28,33 @@ export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 export interface CoordinatorRecord {
   readonly key: Buffer;
   readonly value: Buffer | null;
+  /** Replay only: the producer of a transactional offset commit (TxnOffsetCommit). */
+  readonly producerId?: bigint;
+}
+
+/** Replay only: a transaction marker, which commits or drops the producer's pending offsets. */
+export interface TxnMarkerRecord {
+  readonly marker: 'commit' | 'abort';
+  readonly producerId: bigint;
+}
+
+/** The producer of a transactional offset commit, written as one transactional batch. */
+export interface TxnProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
 }
 
 /** The partitions of `__consumer_offsets`, as the coordinator uses them. */
 export interface OffsetsLog {
-  /** Appends the records as one batch; resolves once they are durable (high watermark past them). */
-  append(partition: number, records: readonly CoordinatorRecord[]): Promise<void>;
-  /** Every record of the partition, from the log start offset, in offset order. */
-  replay(partition: number): AsyncIterable<CoordinatorRecord> | Iterable<CoordinatorRecord>;
+  /**
+   * Appends the records as one batch (transactional when `txn` is given); resolves once they are
+   * durable (high watermark past them).
+   */
+  append(partition: number, records: readonly CoordinatorRecord[], txn?: TxnProducer): Promise<void>;
+  /** Every record (and transaction marker) of the partition, from the log start offset, in offset order. */
+  replay(
+    partition: number,
+  ): AsyncIterable<CoordinatorRecord | TxnMarkerRecord> | Iterable<CoordinatorRecord | TxnMarkerRecord>;
 }
 
 // -- records
@@ -118,7 +138,7 @@ export function decodeCoordinatorRecord(record: CoordinatorRecord): ReplayedReco
 
 /** What this module needs of a partition's `Log` (storage/log.ts). */
 export interface OffsetsPartitionLog {
-  appendAsLeader(records: Buffer, leaderEpoch: number): unknown;
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin?: 'client' | 'coordinator'): unknown;
   setHighWatermark(offset: bigint): void;
   read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): { readonly records: Buffer };
   readonly logStartOffset: bigint;
@@ -140,18 +160,27 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
     private readonly leaderEpoch = 0,
   ) {}
 
-  async append(partition: number, records: readonly CoordinatorRecord[]): Promise<void> {
+  async append(partition: number, records: readonly CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
     if (records.length === 0) return;
     const log = this.openLog(partition);
     const timestamp = BigInt(this.clock.nowMs());
     const batch = encodeRecordBatch(
       records.map((r) => ({ key: r.key, value: r.value, headers: [], timestamp })),
+      // Kafka's GroupMetadataManager writes transactional offset commits with sequence 0.
+      txn === undefined
+        ? {}
+        : {
+            producerId: txn.producerId,
+            producerEpoch: txn.producerEpoch,
+            baseSequence: 0,
+            attributes: computeAttributes({ transactional: true }),
+          },
     );
-    log.appendAsLeader(batch, this.leaderEpoch);
+    log.appendAsLeader(batch, this.leaderEpoch, 'coordinator');
     log.setHighWatermark(log.logEndOffset);
   }
 
-  *replay(partition: number): Iterable<CoordinatorRecord> {
+  *replay(partition: number): Iterable<CoordinatorRecord | TxnMarkerRecord> {
     const log = this.openLog(partition);
     let offset = log.logStartOffset;
     const end = log.logEndOffset;
@@ -161,11 +190,23 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
       let next = offset;
       for (const batch of batchesIn(bytes)) {
         next = batch.lastOffset + 1n;
-        if (batch.isControl) continue;
+        if (batch.isControl) {
+          const marker = batch.lastOffset >= offset ? decodeEndTxnMarker(batch) : null;
+          if (marker !== null) {
+            yield {
+              marker: marker.type === ControlRecordType.COMMIT ? 'commit' : 'abort',
+              producerId: batch.producerId,
+            };
+          }
+          continue;
+        }
+        const producerId = batch.isTransactional ? batch.producerId : undefined;
         for (const r of decodeRecords(bytes, batch.position)) {
           // A compacted batch may start before `offset`; records without a key are not ours.
           if (r.offset < offset || r.key === null) continue;
-          yield { key: r.key, value: r.value };
+          yield producerId === undefined
+            ? { key: r.key, value: r.value }
+            : { key: r.key, value: r.value, producerId };
         }
       }
       if (next <= offset) break;

@@ -73,7 +73,12 @@ function partitionData(partition: number, outcome: FetchOutcome, readCommitted: 
       highWatermark: outcome.highWatermark,
       lastStableOffset: outcome.lastStableOffset,
       logStartOffset: outcome.logStartOffset,
-      abortedTransactions: readCommitted ? [] : null,
+      abortedTransactions: readCommitted
+        ? (outcome.abortedTransactions ?? []).map((t) => ({
+            producerId: t.producerId,
+            firstOffset: t.firstOffset,
+          }))
+        : null,
       preferredReadReplica: -1,
       records: outcome.records,
     };

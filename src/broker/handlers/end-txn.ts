@@ -1,0 +1,30 @@
+import { EndTxn } from '../../protocol/messages/end-txn.js';
+import type { Handler } from './handler.js';
+import { txnErrorCode } from './txn-errors.js';
+
+interface EndTxnRequest {
+  transactionalId: string;
+  producerId: bigint;
+  producerEpoch: number;
+  committed: boolean;
+}
+
+/** EndTxn (v0-v3): commit or abort; answered once the markers are in every partition. */
+export const endTxnHandler: Handler<EndTxnRequest> = {
+  api: EndTxn,
+  minVersion: 0,
+  maxVersion: 3,
+  async handle(request, version, context) {
+    const txn = context.services.txn;
+    const error =
+      txn === undefined
+        ? 'COORDINATOR_NOT_AVAILABLE'
+        : await txn.endTransaction(
+            request.transactionalId,
+            request.producerId,
+            request.producerEpoch,
+            request.committed,
+          );
+    return { throttleTimeMs: 0, errorCode: txnErrorCode(error, version, 2) };
+  },
+};
