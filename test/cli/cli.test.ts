@@ -181,7 +181,7 @@ describe('samsa CLI', () => {
     ]);
     assert.equal(fromFirst.stdout, 'a\n');
     const atEnd = await samsa(['consume', 'cli-o', '--offset', 'end', '--timeout-ms', '200', ...b]);
-    assert.equal(atEnd.code, 0);
+    assert.equal(atEnd.code, 0, atEnd.stderr);
     assert.equal(atEnd.stdout, '');
   });
 
