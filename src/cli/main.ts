@@ -5,6 +5,7 @@ import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { TOPIC_HELP, topicCommand } from './commands/topic.js';
+import { TXN_HELP, txnCommand } from './commands/txn.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   produce: { run: produceCommand, summary: 'send stdin lines as records to a topic' },
   consume: { run: consumeCommand, summary: 'print the records of a topic' },
   cluster: { run: clusterCommand, summary: 'cluster id, brokers and controller' },
+  txn: { run: txnCommand, summary: 'list and describe transactions' },
 };
 
 /** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
@@ -51,4 +53,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
