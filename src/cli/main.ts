@@ -1,6 +1,7 @@
 import { SamsaError } from '../util/errors.js';
 import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
+import { groupCommand } from './commands/group.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
@@ -16,6 +17,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   produce: { run: produceCommand, summary: 'send stdin lines as records to a topic' },
   consume: { run: consumeCommand, summary: 'print the records of a topic' },
   cluster: { run: clusterCommand, summary: 'cluster id, brokers and controller' },
+  group: {
+    run: groupCommand,
+    summary: 'list, describe (offsets and lag), delete consumer groups; reset offsets',
+  },
   txn: { run: txnCommand, summary: 'list and describe transactions' },
 };
 
