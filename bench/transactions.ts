@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
 import { createTopic, logEndOffset } from './throughput/kafkajs.js';
+import { formatJson } from './throughput/report.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const script = path.join(repoRoot, 'bench', 'rdkafka-txn.py');
@@ -129,7 +130,7 @@ try {
     const out =
       values.out ?? path.join(repoRoot, 'bench', 'results', `${result.date.slice(0, 10)}-transactions.json`);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    fs.writeFileSync(out, `${formatJson(result)}\n`);
     process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
   }
 } finally {
