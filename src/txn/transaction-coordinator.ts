@@ -296,12 +296,21 @@ export class TransactionCoordinator {
     });
   }
 
-  /** EndTxn: commit or abort the ongoing transaction; resolves once every marker is written. */
+  /**
+   * EndTxn: commit or abort the ongoing transaction. By default resolves once every marker is
+   * written and the transaction is complete. With `answerWhenPrepared` it resolves as soon as
+   * PrepareCommit/PrepareAbort is written, the point of no return, and the markers and the
+   * Complete state follow right after (`setImmediate`), as Kafka's coordinator answers EndTxn and
+   * leaves the markers to `TransactionMarkerChannelManager`. Until they are written the id stays
+   * pending, so its next request answers CONCURRENT_TRANSACTIONS (and the client retries), and a
+   * restart in between finishes the prepared transaction on load.
+   */
   async endTransaction(
     transactionalId: string,
     producerId: bigint,
     producerEpoch: number,
     committed: boolean,
+    options: { answerWhenPrepared?: boolean } = {},
   ): Promise<string> {
     if (transactionalId === '') return 'INVALID_REQUEST';
     const notReady = this.notReady();
@@ -312,7 +321,7 @@ export class TransactionCoordinator {
     const m = md!;
     switch (m.state) {
       case TransactionState.Ongoing:
-        return this.endOngoing(m, committed);
+        return this.endOngoing(m, committed, m.producerEpoch, options.answerWhenPrepared === true);
       case TransactionState.PrepareCommit:
         return committed ? 'CONCURRENT_TRANSACTIONS' : 'INVALID_TXN_STATE';
       case TransactionState.PrepareAbort:
@@ -347,7 +356,12 @@ export class TransactionCoordinator {
     return null;
   }
 
-  private async endOngoing(md: TransactionMetadata, committed: boolean, producerEpoch = md.producerEpoch) {
+  private async endOngoing(
+    md: TransactionMetadata,
+    committed: boolean,
+    producerEpoch = md.producerEpoch,
+    answerWhenPrepared = false,
+  ): Promise<string> {
     const now = this.clock.nowMs();
     const error = await this.persist(md, {
       ...md.snapshot(),
@@ -357,7 +371,21 @@ export class TransactionCoordinator {
       txnLastUpdateTimestampMs: now,
     });
     if (error !== 'NONE') return error;
-    await this.completeTransaction(md);
+    if (!answerWhenPrepared) {
+      await this.completeTransaction(md);
+      return 'NONE';
+    }
+    // Pending from now on, so nothing else starts for this id before the markers are written.
+    md.pendingState = committed ? TransactionState.CompleteCommit : TransactionState.CompleteAbort;
+    setImmediate(() => {
+      if (this.state !== 'active') {
+        md.pendingState = undefined; // completed on the next load
+        return;
+      }
+      this.completeTransaction(md).catch((err) =>
+        this.logger.error({ err, transactionalId: md.transactionalId }, 'completing a transaction failed'),
+      );
+    });
     return 'NONE';
   }
 

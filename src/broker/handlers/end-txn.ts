@@ -9,7 +9,10 @@ interface EndTxnRequest {
   committed: boolean;
 }
 
-/** EndTxn (v0-v3): commit or abort; answered once the markers are in every partition. */
+/**
+ * EndTxn (v0-v3): commit or abort; answered once PrepareCommit/PrepareAbort is in
+ * `__transaction_state`, with the markers written right after the answer (as Kafka does).
+ */
 export const endTxnHandler: Handler<EndTxnRequest> = {
   api: EndTxn,
   minVersion: 0,
@@ -24,6 +27,7 @@ export const endTxnHandler: Handler<EndTxnRequest> = {
             request.producerId,
             request.producerEpoch,
             request.committed,
+            { answerWhenPrepared: true },
           );
     return { throttleTimeMs: 0, errorCode: txnErrorCode(error, version, 2) };
   },
