@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 /**
  * `samsa consume <topic>`: reads partitions from a start offset and prints each record.
  */
@@ -7,11 +6,10 @@ import { Consumer, type ConsumerRecord } from '../../client/consumer.js';
 import { jsonLine } from '../format/json.js';
 import {
   brokersOf,
-  CLIENT_FLAGS,
   guardStdoutPipe,
   intFlag,
   out,
-  parseFlags,
+  parseClientArgs,
   UsageError,
   withCluster,
 } from './shared.js';
@@ -37,20 +35,13 @@ Options:
 `;
 
 export async function consumeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        partition: { type: 'string', short: 'p', multiple: true },
-        offset: { type: 'string', short: 'o' },
-        count: { type: 'string', short: 'n' },
-        'stop-at-end': { type: 'boolean', short: 'e' },
-        'timeout-ms': { type: 'string' },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, {
+    partition: { type: 'string', short: 'p', multiple: true },
+    offset: { type: 'string', short: 'o' },
+    count: { type: 'string', short: 'n' },
+    'stop-at-end': { type: 'boolean', short: 'e' },
+    'timeout-ms': { type: 'string' },
+  });
   if (values.help) {
     out(CONSUME_HELP);
     return 0;

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 /**
  * `samsa group`: list, describe (members, assignments, committed offsets, log end offsets and lag,
  * as `kafka-consumer-groups.sh --describe` shows them), delete, and reset-offsets.
@@ -9,15 +8,17 @@ import {
   type PlannedOffset,
   type TopicPartition,
 } from '../../client/groups.js';
-import { toJson } from '../format/json.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   brokersOf,
-  CLIENT_FLAGS,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
-  parseFlags,
+  outJson,
+  parseClientArgs,
+  reportOutcomes,
+  runSubcommand,
+  type Subcommand,
   UsageError,
   withCluster,
 } from './shared.js';
@@ -33,28 +34,30 @@ Subcommands:
 Run 'samsa group <subcommand> --help' for its options.
 `;
 
-const HELP: Record<string, string> = {
-  list: `Usage: samsa group list [options]
+const LIST_HELP = `Usage: samsa group list [options]
 
 Options:
 ${CLIENT_FLAGS_HELP}
-`,
-  describe: `Usage: samsa group describe <group> [options]
+`;
+
+const DESCRIBE_HELP = `Usage: samsa group describe <group> [options]
 
 Prints the group's state, protocol and members with their assignments, then one row per partition
 the group is assigned or has committed: current (committed) offset, log end offset, lag and owner.
 
 Options:
 ${CLIENT_FLAGS_HELP}
-`,
-  delete: `Usage: samsa group delete <group...> [options]
+`;
+
+const DELETE_HELP = `Usage: samsa group delete <group...> [options]
 
 Only groups without members can be deleted (NON_EMPTY_GROUP otherwise).
 
 Options:
 ${CLIENT_FLAGS_HELP}
-`,
-  'reset-offsets': `Usage: samsa group reset-offsets <group> (--topic <t>[:p,p] ... | --all-topics) <target> [--execute]
+`;
+
+const RESET_OFFSETS_HELP = `Usage: samsa group reset-offsets <group> (--topic <t>[:p,p] ... | --all-topics) <target> [--execute]
 
 Shows the new offsets; --execute commits them. Refused while the group has members.
 
@@ -71,42 +74,27 @@ Options:
       --all-topics           every topic the group has offsets for
       --execute              commit the new offsets (default: show them only)
 ${CLIENT_FLAGS_HELP}
-`,
-};
+`;
 
-export async function groupCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(GROUP_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  const name = sub === 'ls' ? 'list' : sub;
-  const run = SUBCOMMANDS[name];
-  if (run === undefined) throw new UsageError(`unknown subcommand 'group ${sub}' (see 'samsa group --help')`);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    out(HELP[name]!);
-    return 0;
-  }
-  return run(rest);
+export function groupCommand(argv: string[]): Promise<number> {
+  return runSubcommand('group', GROUP_HELP, SUBCOMMANDS, argv, { ls: 'list' });
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  list,
-  describe,
-  delete: remove,
-  'reset-offsets': resetOffsets,
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  list: { run: list, help: LIST_HELP },
+  describe: { run: describe, help: DESCRIBE_HELP },
+  delete: { run: remove, help: DELETE_HELP },
+  'reset-offsets': { run: resetOffsets, help: RESET_OFFSETS_HELP },
 };
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
-  );
+  const { values, positionals } = parseClientArgs(argv);
   if (positionals.length > 0) throw new UsageError(`group list takes no arguments (got '${positionals[0]}')`);
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const groups = await withCluster(brokersOf(values.brokers), (cluster) =>
     new GroupAdmin(cluster).listGroups(),
   );
-  if (format === 'json') out(`${toJson(groups)}\n`);
+  if (format === 'json') outJson(groups);
   else {
     out(
       renderTable(
@@ -119,11 +107,9 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function describe(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
-  );
+  const { values, positionals } = parseClientArgs(argv);
   if (positionals.length !== 1) throw new UsageError('group describe needs exactly one group id');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const groupId = positionals[0]!;
   const { group, offsets } = await withCluster(brokersOf(values.brokers), async (cluster) => {
     const admin = new GroupAdmin(cluster);
@@ -135,7 +121,7 @@ async function describe(argv: string[]): Promise<number> {
     return 1;
   }
   if (format === 'json') {
-    out(`${toJson({ ...group, offsets }, 2)}\n`);
+    outJson({ ...group, offsets }, 2);
     return 0;
   }
   out(
@@ -195,53 +181,34 @@ async function describe(argv: string[]): Promise<number> {
 }
 
 async function remove(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
-  );
+  const { values, positionals } = parseClientArgs(argv);
   if (positionals.length === 0) throw new UsageError('group delete needs at least one group id');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const outcomes = await withCluster(brokersOf(values.brokers), (cluster) =>
     new GroupAdmin(cluster).deleteGroups(positionals),
   );
-  const failed = outcomes.filter((o) => o.error !== null);
-  if (outcomes.length === 1 && failed.length === 1) throw failed[0]!.error;
-  if (format === 'json') {
-    out(
-      `${toJson(outcomes.map((o) => ({ group: o.groupId, error: o.error?.kafkaError ?? null, message: o.error?.message ?? null })))}\n`,
-    );
-  } else {
-    out(
-      renderTable(
-        ['group', 'status'],
-        outcomes.map((o) => [o.groupId, o.error ? `${o.error.kafkaError}: ${o.error.message}` : 'OK']),
-      ),
-    );
-  }
-  return failed.length > 0 ? 1 : 0;
+  return reportOutcomes(
+    format,
+    outcomes.map((o) => ({ name: o.groupId, error: o.error })),
+    { jsonKey: 'group', header: 'group' },
+  );
 }
 
 async function resetOffsets(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        topic: { type: 'string', short: 't', multiple: true },
-        'all-topics': { type: 'boolean' },
-        'to-earliest': { type: 'boolean' },
-        'to-latest': { type: 'boolean' },
-        'to-offset': { type: 'string' },
-        'to-datetime': { type: 'string' },
-        'to-timestamp': { type: 'string' },
-        'shift-by': { type: 'string' },
-        execute: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, {
+    topic: { type: 'string', short: 't', multiple: true },
+    'all-topics': { type: 'boolean' },
+    'to-earliest': { type: 'boolean' },
+    'to-latest': { type: 'boolean' },
+    'to-offset': { type: 'string' },
+    'to-datetime': { type: 'string' },
+    'to-timestamp': { type: 'string' },
+    'shift-by': { type: 'string' },
+    execute: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+  });
   if (positionals.length !== 1) throw new UsageError('group reset-offsets needs exactly one group id');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   if ((values.topic === undefined) === (values['all-topics'] !== true)) {
     throw new UsageError('group reset-offsets needs either --topic (repeatable) or --all-topics');
   }
@@ -253,7 +220,7 @@ async function resetOffsets(argv: string[]): Promise<number> {
   const plan = await withCluster(brokersOf(values.brokers), (cluster) =>
     new GroupAdmin(cluster).resetOffsets(groupId, topics, spec, { dryRun: !execute }),
   );
-  if (format === 'json') out(`${toJson({ group: groupId, executed: execute, offsets: plan })}\n`);
+  if (format === 'json') outJson({ group: groupId, executed: execute, offsets: plan });
   else {
     out(renderTable(['topic', 'partition', 'current-offset', 'new-offset'], plan.map(planRow)));
     if (!execute) out('(dry run: nothing committed; add --execute to commit these offsets)\n');

@@ -2,19 +2,17 @@
  * `samsa produce <topic>`: one record per stdin line, then a summary of what was written where.
  */
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { Acks, ProducerRecord, RecordMetadata } from '../../client/producer.js';
 import { Producer } from '../../client/producer.js';
-import { toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 import {
   brokersOf,
-  CLIENT_FLAGS,
   CLIENT_FLAGS_HELP,
   formatOf,
   intFlag,
   out,
-  parseFlags,
+  outJson,
+  parseClientArgs,
   parseKeyValues,
   UsageError,
   withCluster,
@@ -41,28 +39,21 @@ ${CLIENT_FLAGS_HELP}
 const WINDOW = 10_000;
 
 export async function produceCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        'key-separator': { type: 'string', short: 'k' },
-        header: { type: 'string', short: 'H', multiple: true },
-        partition: { type: 'string', short: 'p' },
-        acks: { type: 'string' },
-        compression: { type: 'string' },
-        'linger-ms': { type: 'string' },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, {
+    'key-separator': { type: 'string', short: 'k' },
+    header: { type: 'string', short: 'H', multiple: true },
+    partition: { type: 'string', short: 'p' },
+    acks: { type: 'string' },
+    compression: { type: 'string' },
+    'linger-ms': { type: 'string' },
+  });
   if (values.help) {
     out(PRODUCE_HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('produce needs exactly one topic name');
   const topic = positionals[0]!;
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const acks = acksOf(values.acks);
   const partition = intFlag(values.partition, '--partition');
   const lingerMs = intFlag(values['linger-ms'], '--linger-ms');
@@ -100,7 +91,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   });
 
   const summary = summarize(topic, results);
-  if (format === 'json') out(`${toJson(summary)}\n`);
+  if (format === 'json') outJson(summary);
   else {
     out(`Produced ${summary.records} record${summary.records === 1 ? '' : 's'} to topic '${topic}'\n`);
     if (summary.partitions.length > 0) {

@@ -1,8 +1,13 @@
 /**
- * What the data and admin commands share: the `--brokers`/`--format`/`--help` flags, usage errors,
- * `key=value` parsing, and a cluster client that is closed however the command ends.
+ * What the data and admin commands share: the `--brokers`/`--format`/`--help` flags, subcommand
+ * dispatch with help, usage errors, `key=value` parsing, a cluster client that is closed however the
+ * command ends, and the output every command prints the same way (JSON documents, batch outcomes).
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { ClusterClient } from '../../client/cluster-client.js';
+import type { KafkaResponseError } from '../../client/errors.js';
+import { toJson } from '../format/json.js';
+import { renderTable } from '../format/table.js';
 
 /** A command line that cannot be run as given; `samsa` exits with 2 for these (1 for failures). */
 export class UsageError extends Error {
@@ -25,16 +30,65 @@ export const CLIENT_FLAGS_HELP = `  --brokers <host:port,...>  brokers to bootst
   -f, --format <fmt>         output: text (default) or json
   -h, --help                 show this help`;
 
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type ClientArgsConfig<O extends OptionsConfig> = {
+  args: string[];
+  allowPositionals: true;
+  options: typeof CLIENT_FLAGS & O;
+};
+
 /**
- * Runs a `util.parseArgs` call, turning its errors (unknown flag, missing value) into usage errors:
- * `const { values } = parseFlags(() => parseArgs({ args: argv, options, allowPositionals: true }))`.
+ * Parses a client command's arguments: the `CLIENT_FLAGS` plus the command's own `options`, with
+ * positionals allowed. `util.parseArgs`' errors (unknown flag, missing value) become usage errors.
  */
-export function parseFlags<T>(parse: () => T): T {
+export function parseClientArgs<const O extends OptionsConfig = Record<never, never>>(
+  args: string[],
+  options?: O,
+): ReturnType<typeof parseArgs<ClientArgsConfig<O>>> {
   try {
-    return parse();
+    return parseArgs<ClientArgsConfig<O>>({
+      args,
+      allowPositionals: true,
+      options: { ...CLIENT_FLAGS, ...options } as typeof CLIENT_FLAGS & O,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** A subcommand: what it runs, and its own help (printed when its arguments hold `--help` or `-h`). */
+export interface Subcommand {
+  readonly run: (argv: string[]) => Promise<number>;
+  readonly help?: string;
+}
+
+/**
+ * Runs `samsa <command> <subcommand> ...`. Without a subcommand it prints the command's help and
+ * exits 2; with `--help`, `-h` or `help` it prints it and exits 0. `aliases` maps short names
+ * (`ls`) to subcommands.
+ */
+export async function runSubcommand(
+  command: string,
+  help: string,
+  subcommands: Readonly<Record<string, Subcommand>>,
+  argv: string[],
+  aliases: Readonly<Record<string, string>> = {},
+): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    out(help);
+    return sub === undefined ? 2 : 0;
+  }
+  const name = Object.hasOwn(aliases, sub) ? aliases[sub]! : sub;
+  const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
+  if (subcommand === undefined) {
+    throw new UsageError(`unknown subcommand '${command} ${sub}' (see 'samsa ${command} --help')`);
+  }
+  if (subcommand.help !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    out(subcommand.help);
+    return 0;
+  }
+  return subcommand.run(rest);
 }
 
 /** The bootstrap list: --brokers, else SAMSA_BROKERS, else 127.0.0.1:9092. */
@@ -42,11 +96,13 @@ export function brokersOf(flag: string | undefined): string {
   return flag ?? process.env.SAMSA_BROKERS ?? DEFAULT_BROKERS;
 }
 
-/** `text` or `json` (or a command's own extra formats). */
-export function formatOf<F extends string>(flag: string | undefined, allowed: readonly F[]): F {
-  const format = (flag ?? allowed[0]) as F;
-  if (!allowed.includes(format)) {
-    throw new UsageError(`--format must be one of ${allowed.join(', ')} (got '${flag}')`);
+export type OutputFormat = 'text' | 'json';
+
+/** The `--format` flag: `text` (the default) or `json`. */
+export function formatOf(flag: string | undefined): OutputFormat {
+  const format = flag ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new UsageError(`--format must be one of text, json (got '${flag}')`);
   }
   return format;
 }
@@ -85,6 +141,48 @@ export function intFlag(value: string | undefined, flag: string, min = 0): numbe
 /** Writes to stdout; a closed pipe (`samsa consume | head`) ends the process quietly. */
 export function out(text: string): void {
   process.stdout.write(text);
+}
+
+/** Prints one JSON document (`--format json`) and a newline. */
+export function outJson(value: unknown, indent?: number): void {
+  out(`${toJson(value, indent)}\n`);
+}
+
+/** The result for one item of a batch command (delete topics, delete groups); null error = done. */
+export interface Outcome {
+  readonly name: string;
+  readonly error: KafkaResponseError | null;
+}
+
+/**
+ * Prints a batch command's outcomes and returns its exit code: 1 when any item failed. A single
+ * item's failure is the command's failure, thrown so it prints as one error line like every other
+ * command's. `jsonKey` names the item in JSON (`name`, `group`), `header` heads its text column.
+ */
+export function reportOutcomes(
+  format: OutputFormat,
+  outcomes: readonly Outcome[],
+  labels: { jsonKey: string; header: string },
+): number {
+  const failed = outcomes.filter((o) => o.error !== null);
+  if (outcomes.length === 1 && failed.length === 1) throw failed[0]!.error;
+  if (format === 'json') {
+    outJson(
+      outcomes.map((o) => ({
+        [labels.jsonKey]: o.name,
+        error: o.error?.kafkaError ?? null,
+        message: o.error?.message ?? null,
+      })),
+    );
+  } else {
+    out(
+      renderTable(
+        [labels.header, 'status'],
+        outcomes.map((o) => [o.name, o.error ? `${o.error.kafkaError}: ${o.error.message}` : 'OK']),
+      ),
+    );
+  }
+  return failed.length > 0 ? 1 : 0;
 }
 
 let pipeGuardInstalled = false;

@@ -1,20 +1,21 @@
-import { parseArgs } from 'node:util';
 /**
  * `samsa topic`: create, list, describe, delete topics, add partitions, change topic configs.
  */
 import { Admin, type ConfigAlteration, type ConfigEntry } from '../../client/admin.js';
 import type { TopicMetadata } from '../../client/cluster-client.js';
-import { toJson } from '../format/json.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   brokersOf,
-  CLIENT_FLAGS,
   CLIENT_FLAGS_HELP,
   formatOf,
   intFlag,
   out,
-  parseFlags,
+  outJson,
+  parseClientArgs,
   parseKeyValues,
+  reportOutcomes,
+  runSubcommand,
+  type Subcommand,
   UsageError,
   withCluster,
 } from './shared.js';
@@ -32,8 +33,7 @@ Subcommands:
 Run 'samsa topic <subcommand> --help' for its options.
 `;
 
-const HELP: Record<string, string> = {
-  create: `Usage: samsa topic create <name...> [options]
+const CREATE_HELP = `Usage: samsa topic create <name...> [options]
 
 Options:
   -p, --partitions <n>       partitions (default: the broker's num.partitions)
@@ -41,82 +41,67 @@ Options:
   -c, --config <key=value>   topic config, repeatable (e.g. -c cleanup.policy=compact)
       --dry-run              validate only, create nothing
 ${CLIENT_FLAGS_HELP}
-`,
-  list: `Usage: samsa topic list [options]
+`;
+
+const LIST_HELP = `Usage: samsa topic list [options]
 
 Options:
   -i, --internal             include internal topics (__consumer_offsets, ...)
 ${CLIENT_FLAGS_HELP}
-`,
-  describe: `Usage: samsa topic describe <name> [options]
+`;
+
+const DESCRIBE_HELP = `Usage: samsa topic describe <name> [options]
 
 Prints the topic's summary, its configs with their sources, and each partition's leader, replicas,
 ISR, log start offset and high watermark.
 
 Options:
 ${CLIENT_FLAGS_HELP}
-`,
-  delete: `Usage: samsa topic delete <name...> [options]
+`;
+
+const DELETE_HELP = `Usage: samsa topic delete <name...> [options]
 
 Options:
 ${CLIENT_FLAGS_HELP}
-`,
-  'add-partitions': `Usage: samsa topic add-partitions <name> --num <n> [options]
+`;
+
+const ADD_PARTITIONS_HELP = `Usage: samsa topic add-partitions <name> --num <n> [options]
 
 Options:
   -n, --num <n>              the total number of partitions the topic should have
 ${CLIENT_FLAGS_HELP}
-`,
-  'alter-config': `Usage: samsa topic alter-config <name> [--set key=value ...] [--delete key ...] [options]
+`;
+
+const ALTER_CONFIG_HELP = `Usage: samsa topic alter-config <name> [--set key=value ...] [--delete key ...] [options]
 
 Options:
   -s, --set <key=value>      set a config, repeatable
   -d, --delete <key>         remove an override (back to the broker default), repeatable
 ${CLIENT_FLAGS_HELP}
-`,
-};
+`;
 
-export async function topicCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(TOPIC_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  const name = sub === 'ls' ? 'list' : sub;
-  const run = SUBCOMMANDS[name];
-  if (run === undefined) throw new UsageError(`unknown subcommand 'topic ${sub}' (see 'samsa topic --help')`);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    out(HELP[name]!);
-    return 0;
-  }
-  return run(rest);
+export function topicCommand(argv: string[]): Promise<number> {
+  return runSubcommand('topic', TOPIC_HELP, SUBCOMMANDS, argv, { ls: 'list' });
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  create,
-  list,
-  describe,
-  delete: remove,
-  'add-partitions': addPartitions,
-  'alter-config': alterConfig,
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  create: { run: create, help: CREATE_HELP },
+  list: { run: list, help: LIST_HELP },
+  describe: { run: describe, help: DESCRIBE_HELP },
+  delete: { run: remove, help: DELETE_HELP },
+  'add-partitions': { run: addPartitions, help: ADD_PARTITIONS_HELP },
+  'alter-config': { run: alterConfig, help: ALTER_CONFIG_HELP },
 };
 
 async function create(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        partitions: { type: 'string', short: 'p' },
-        replicas: { type: 'string', short: 'r' },
-        config: { type: 'string', short: 'c', multiple: true },
-        'dry-run': { type: 'boolean' },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, {
+    partitions: { type: 'string', short: 'p' },
+    replicas: { type: 'string', short: 'r' },
+    config: { type: 'string', short: 'c', multiple: true },
+    'dry-run': { type: 'boolean' },
+  });
   if (positionals.length === 0) throw new UsageError('topic create needs at least one topic name');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const numPartitions = intFlag(values.partitions, '--partitions', 1) ?? -1;
   const replicationFactor = intFlag(values.replicas, '--replicas', 1) ?? -1;
   const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
@@ -126,7 +111,7 @@ async function create(argv: string[]): Promise<number> {
       { validateOnly: values['dry-run'] ?? false },
     ),
   );
-  if (format === 'json') out(`${toJson(created)}\n`);
+  if (format === 'json') outJson(created);
   else {
     out(
       renderTable(
@@ -143,23 +128,14 @@ function replicasCell(t: { replicationFactor: number }): number | null {
 }
 
 async function list(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        internal: { type: 'boolean', short: 'i' },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, { internal: { type: 'boolean', short: 'i' } });
   if (positionals.length > 0) throw new UsageError(`topic list takes no arguments (got '${positionals[0]}')`);
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const topics = await withCluster(brokersOf(values.brokers), (cluster) =>
     new Admin(cluster).listTopics({ includeInternal: values.internal ?? false }),
   );
   if (format === 'json') {
-    out(`${toJson(topics.map((t) => ({ ...summaryOf(t) })))}\n`);
+    outJson(topics.map((t) => ({ ...summaryOf(t) })));
   } else {
     out(
       renderTable(
@@ -172,11 +148,9 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function describe(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
-  );
+  const { values, positionals } = parseClientArgs(argv);
   if (positionals.length !== 1) throw new UsageError('topic describe needs exactly one topic name');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const name = positionals[0]!;
   const description = await withCluster(brokersOf(values.brokers), async (cluster) => {
     const admin = new Admin(cluster);
@@ -203,7 +177,7 @@ async function describe(argv: string[]): Promise<number> {
     };
   });
   if (format === 'json') {
-    out(`${toJson(description, 2)}\n`);
+    outJson(description, 2);
     return 0;
   }
   out(
@@ -259,65 +233,35 @@ function replicasOf(t: TopicMetadata): number {
 }
 
 async function remove(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: argv, allowPositionals: true, options: CLIENT_FLAGS }),
-  );
+  const { values, positionals } = parseClientArgs(argv);
   if (positionals.length === 0) throw new UsageError('topic delete needs at least one topic name');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const outcomes = await withCluster(brokersOf(values.brokers), (cluster) =>
     new Admin(cluster).deleteTopics(positionals),
   );
-  const failed = outcomes.filter((o) => o.error !== null);
-  // A single topic's failure is the command's failure: one error line, like every other command.
-  if (outcomes.length === 1 && failed.length === 1) throw failed[0]!.error;
-  if (format === 'json') {
-    out(
-      `${toJson(outcomes.map((o) => ({ name: o.name, error: o.error?.kafkaError ?? null, message: o.error?.message ?? null })))}\n`,
-    );
-  } else {
-    out(
-      renderTable(
-        ['topic', 'status'],
-        outcomes.map((o) => [o.name, o.error ? `${o.error.kafkaError}: ${o.error.message}` : 'OK']),
-      ),
-    );
-  }
-  return failed.length > 0 ? 1 : 0;
+  return reportOutcomes(format, outcomes, { jsonKey: 'name', header: 'topic' });
 }
 
 async function addPartitions(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { ...CLIENT_FLAGS, num: { type: 'string', short: 'n' } },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, { num: { type: 'string', short: 'n' } });
   if (positionals.length !== 1) throw new UsageError('topic add-partitions needs exactly one topic name');
   const total = intFlag(values.num, '--num', 1);
   if (total === undefined) throw new UsageError('topic add-partitions needs --num <total partitions>');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const name = positionals[0]!;
   await withCluster(brokersOf(values.brokers), (cluster) => new Admin(cluster).createPartitions(name, total));
-  if (format === 'json') out(`${toJson({ name, partitionCount: total })}\n`);
+  if (format === 'json') outJson({ name, partitionCount: total });
   else out(renderTable(['topic', 'status', 'partitions'], [[name, 'OK', total]]));
   return 0;
 }
 
 async function alterConfig(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ...CLIENT_FLAGS,
-        set: { type: 'string', short: 's', multiple: true },
-        delete: { type: 'string', short: 'd', multiple: true },
-      },
-    }),
-  );
+  const { values, positionals } = parseClientArgs(argv, {
+    set: { type: 'string', short: 's', multiple: true },
+    delete: { type: 'string', short: 'd', multiple: true },
+  });
   if (positionals.length !== 1) throw new UsageError('topic alter-config needs exactly one topic name');
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const alterations: ConfigAlteration[] = [
     ...parseKeyValues(values.set, '--set').map(([name, value]) => ({ name, op: 'set' as const, value })),
     ...(values.delete ?? []).map((name) => ({ name, op: 'delete' as const })),
@@ -328,7 +272,7 @@ async function alterConfig(argv: string[]): Promise<number> {
   await withCluster(brokersOf(values.brokers), (cluster) =>
     new Admin(cluster).incrementalAlterConfigs({ type: 'topic', name }, alterations),
   );
-  if (format === 'json') out(`${toJson({ name, altered: alterations })}\n`);
+  if (format === 'json') outJson({ name, altered: alterations });
   else {
     out(
       renderTable(

@@ -1,18 +1,17 @@
-import { parseArgs } from 'node:util';
 /**
  * `samsa txn list|describe`: what the transaction coordinators know — each transactional id's
  * state, producer id and epoch, the partitions of its open transaction and how long it has run.
  */
 import { type TransactionDescription, TransactionsAdmin } from '../../client/transactions.js';
-import { toJson } from '../format/json.js';
 import { type Cell, renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   brokersOf,
-  CLIENT_FLAGS,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
-  parseFlags,
+  outJson,
+  parseClientArgs,
+  runSubcommand,
   UsageError,
   withCluster,
 } from './shared.js';
@@ -31,7 +30,6 @@ ${CLIENT_FLAGS_HELP}
 `;
 
 const OPTIONS = {
-  ...CLIENT_FLAGS,
   state: { type: 'string', multiple: true },
   'producer-id': { type: 'string', multiple: true },
 } as const;
@@ -48,23 +46,23 @@ function partitionsOf(d: TransactionDescription): string {
   return d.topics.map((t) => `${t.topic}:${t.partitions.join(',')}`).join(' ') || '-';
 }
 
-export async function txnCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    out(TXN_HELP);
-    return sub === undefined ? 2 : 0;
-  }
-  if (sub !== 'list' && sub !== 'describe') {
-    throw new UsageError(`unknown subcommand 'txn ${sub}' (see 'samsa txn --help')`);
-  }
-  const { values, positionals } = parseFlags(() =>
-    parseArgs({ args: rest, allowPositionals: true, options: OPTIONS }),
-  );
+export function txnCommand(argv: string[]): Promise<number> {
+  return runSubcommand('txn', TXN_HELP, SUBCOMMANDS, argv);
+}
+
+const SUBCOMMANDS = {
+  list: { run: (argv: string[]) => transactions('list', argv) },
+  describe: { run: (argv: string[]) => transactions('describe', argv) },
+};
+
+/** `list` and `describe` take the same flags and describe the same way; they differ in which ids. */
+async function transactions(sub: 'list' | 'describe', argv: string[]): Promise<number> {
+  const { values, positionals } = parseClientArgs(argv, OPTIONS);
   if (values.help) {
     out(TXN_HELP);
     return 0;
   }
-  const format = formatOf(values.format, ['text', 'json']);
+  const format = formatOf(values.format);
   const producerIds = (values['producer-id'] ?? []).map((v) => {
     if (!/^\d+$/.test(v)) throw new UsageError(`--producer-id expects a producer id, got '${v}'`);
     return BigInt(v);
@@ -87,7 +85,7 @@ export async function txnCommand(argv: string[]): Promise<number> {
   });
   const now = Date.now();
   if (format === 'json') {
-    out(`${toJson(described.map((d) => ({ ...d, age: ageOf(d, now) })))}\n`);
+    outJson(described.map((d) => ({ ...d, age: ageOf(d, now) })));
     return 0;
   }
   if (sub === 'list') {
