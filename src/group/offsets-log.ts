@@ -18,16 +18,19 @@ import {
   type GroupMetadataValueData,
 } from '../protocol/internal/group-metadata-records.js';
 import { ControlRecordType, decodeEndTxnMarker } from '../protocol/records/control-batch.js';
-import { batchesIn, computeAttributes } from '../protocol/records/record-batch.js';
-import { decodeRecords, encodeRecordBatch } from '../protocol/records/records.js';
+import { computeAttributes } from '../protocol/records/record-batch.js';
+import {
+  appendCoordinatorRecords,
+  type CoordinatorPartitionLog,
+  type KeyedRecord,
+  replayCoordinatorLog,
+} from '../storage/coordinator-log.js';
 import type { OffsetAndMetadata } from './types.js';
 
 export const GROUP_METADATA_TOPIC_NAME = '__consumer_offsets';
 
 /** One `__consumer_offsets` record: key and value bodies as Kafka writes them; null value = tombstone. */
-export interface CoordinatorRecord {
-  readonly key: Buffer;
-  readonly value: Buffer | null;
+export interface CoordinatorRecord extends KeyedRecord {
   /** Replay only: the producer of a transactional offset commit (TxnOffsetCommit). */
   readonly producerId?: bigint;
 }
@@ -136,15 +139,6 @@ export function decodeCoordinatorRecord(record: CoordinatorRecord): ReplayedReco
 
 // -- on the storage layer
 
-/** What this module needs of a partition's `Log` (storage/log.ts). */
-export interface OffsetsPartitionLog {
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin?: 'client' | 'coordinator'): unknown;
-  setHighWatermark(offset: bigint): void;
-  read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): { readonly records: Buffer };
-  readonly logStartOffset: bigint;
-  readonly logEndOffset: bigint;
-}
-
 /** Bytes read per step while replaying a partition (Kafka's `offsets.load.buffer.size`, 5 MiB). */
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
@@ -155,17 +149,18 @@ const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
  */
 export class PartitionLogOffsetsLog implements OffsetsLog {
   constructor(
-    private readonly openLog: (partition: number) => OffsetsPartitionLog,
+    private readonly openLog: (partition: number) => CoordinatorPartitionLog,
     private readonly clock: { nowMs(): number },
     private readonly leaderEpoch = 0,
   ) {}
 
   async append(partition: number, records: readonly CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
     if (records.length === 0) return;
-    const log = this.openLog(partition);
-    const timestamp = BigInt(this.clock.nowMs());
-    const batch = encodeRecordBatch(
-      records.map((r) => ({ key: r.key, value: r.value, headers: [], timestamp })),
+    appendCoordinatorRecords(
+      this.openLog(partition),
+      records,
+      BigInt(this.clock.nowMs()),
+      this.leaderEpoch,
       // Kafka's GroupMetadataManager writes transactional offset commits with sequence 0.
       txn === undefined
         ? {}
@@ -176,41 +171,24 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
             attributes: computeAttributes({ transactional: true }),
           },
     );
-    log.appendAsLeader(batch, this.leaderEpoch, 'coordinator');
-    log.setHighWatermark(log.logEndOffset);
   }
 
   *replay(partition: number): Iterable<CoordinatorRecord | TxnMarkerRecord> {
-    const log = this.openLog(partition);
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
-    while (offset < end) {
-      const bytes = log.read(offset, LOAD_BUFFER_BYTES, true).records;
-      if (bytes.length === 0) break;
-      let next = offset;
-      for (const batch of batchesIn(bytes)) {
-        next = batch.lastOffset + 1n;
-        if (batch.isControl) {
-          const marker = batch.lastOffset >= offset ? decodeEndTxnMarker(batch) : null;
-          if (marker !== null) {
-            yield {
-              marker: marker.type === ControlRecordType.COMMIT ? 'commit' : 'abort',
-              producerId: batch.producerId,
-            };
-          }
-          continue;
+    for (const entry of replayCoordinatorLog(this.openLog(partition), LOAD_BUFFER_BYTES)) {
+      const { batch } = entry;
+      if (entry.type === 'control') {
+        const marker = decodeEndTxnMarker(batch);
+        if (marker !== null) {
+          yield {
+            marker: marker.type === ControlRecordType.COMMIT ? 'commit' : 'abort',
+            producerId: batch.producerId,
+          };
         }
-        const producerId = batch.isTransactional ? batch.producerId : undefined;
-        for (const r of decodeRecords(bytes, batch.position)) {
-          // A compacted batch may start before `offset`; records without a key are not ours.
-          if (r.offset < offset || r.key === null) continue;
-          yield producerId === undefined
-            ? { key: r.key, value: r.value }
-            : { key: r.key, value: r.value, producerId };
-        }
+        continue;
       }
-      if (next <= offset) break;
-      offset = next;
+      yield batch.isTransactional
+        ? { key: entry.key, value: entry.value, producerId: batch.producerId }
+        : { key: entry.key, value: entry.value };
     }
   }
 }

@@ -11,8 +11,12 @@ import {
   encodeTransactionLogValue,
   type TransactionLogValueData,
 } from '../protocol/internal/transaction-log-records.js';
-import { batchesIn } from '../protocol/records/record-batch.js';
-import { decodeRecords, encodeRecordBatch } from '../protocol/records/records.js';
+import {
+  appendCoordinatorRecords,
+  type CoordinatorPartitionLog,
+  type KeyedRecord,
+  replayCoordinatorLog,
+} from '../storage/coordinator-log.js';
 import { TransactionState, type TxnTransitMetadata } from './transaction-metadata.js';
 
 export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
@@ -70,23 +74,11 @@ export function fromLogValue(v: TransactionLogValueData): TxnTransitMetadata {
   };
 }
 
-export function encodeTransactionLogRecord(record: TransactionLogRecord): {
-  key: Buffer;
-  value: Buffer | null;
-} {
+export function encodeTransactionLogRecord(record: TransactionLogRecord): KeyedRecord {
   return {
     key: encodeTransactionLogKey(record.transactionalId),
     value: record.value === null ? null : encodeTransactionLogValue(toLogValue(record.value)),
   };
-}
-
-/** What this module needs of a partition's `Log`. */
-export interface TransactionStatePartitionLog {
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin?: 'client' | 'coordinator'): unknown;
-  setHighWatermark(offset: bigint): void;
-  read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): { readonly records: Buffer };
-  readonly logStartOffset: bigint;
-  readonly logEndOffset: bigint;
 }
 
 /** Bytes read per step while loading (Kafka's `transaction.state.log.load.buffer.size`, 5 MiB). */
@@ -94,41 +86,28 @@ const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
 export class PartitionLogTransactionStateLog implements TransactionStateLog {
   constructor(
-    private readonly openLog: (partition: number) => TransactionStatePartitionLog,
+    private readonly openLog: (partition: number) => CoordinatorPartitionLog,
     private readonly clock: { nowMs(): number },
   ) {}
 
   async append(partition: number, record: TransactionLogRecord): Promise<void> {
-    const log = this.openLog(partition);
-    const { key, value } = encodeTransactionLogRecord(record);
-    const batch = encodeRecordBatch([{ key, value, headers: [], timestamp: BigInt(this.clock.nowMs()) }]);
-    log.appendAsLeader(batch, 0, 'coordinator');
-    log.setHighWatermark(log.logEndOffset);
+    appendCoordinatorRecords(
+      this.openLog(partition),
+      [encodeTransactionLogRecord(record)],
+      BigInt(this.clock.nowMs()),
+      0,
+    );
   }
 
   *replay(partition: number): Iterable<TransactionLogRecord> {
-    const log = this.openLog(partition);
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
-    while (offset < end) {
-      const bytes = log.read(offset, LOAD_BUFFER_BYTES, true).records;
-      if (bytes.length === 0) break;
-      let next = offset;
-      for (const batch of batchesIn(bytes)) {
-        next = batch.nextOffset;
-        if (batch.isControl) continue;
-        for (const r of decodeRecords(bytes, batch.position)) {
-          if (r.offset < offset || r.key === null) continue;
-          const transactionalId = decodeTransactionLogKey(r.key);
-          if (transactionalId === null) continue;
-          yield {
-            transactionalId,
-            value: r.value === null ? null : fromLogValue(decodeTransactionLogValue(r.value)),
-          };
-        }
-      }
-      if (next <= offset) break;
-      offset = next;
+    for (const entry of replayCoordinatorLog(this.openLog(partition), LOAD_BUFFER_BYTES)) {
+      if (entry.type === 'control') continue;
+      const transactionalId = decodeTransactionLogKey(entry.key);
+      if (transactionalId === null) continue;
+      yield {
+        transactionalId,
+        value: entry.value === null ? null : fromLogValue(decodeTransactionLogValue(entry.value)),
+      };
     }
   }
 }
