@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
-import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
+import { answerEachPartition } from './per-partition.js';
 
 /** ListOffsets' special timestamps (ListOffsetsRequest.java). */
 const LATEST_TIMESTAMP = -1n;
@@ -16,6 +16,15 @@ interface ListOffsetsRequest {
   }[];
 }
 
+interface ListOffsetsPartitionResponse {
+  partitionIndex: number;
+  errorCode: number;
+  oldStyleOffsets: bigint[];
+  timestamp: bigint;
+  offset: bigint;
+  leaderEpoch: number;
+}
+
 /**
  * ListOffsets: earliest (log start offset), latest (high watermark, or the last stable offset for
  * read_committed) and by timestamp (the first offset whose batch has a timestamp at or after it).
@@ -28,35 +37,31 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
     const { topics } = context.services;
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => {
-          try {
-            const log = topics.logFor(t.name, p.partitionIndex);
-            let found: { offset: bigint; timestamp: bigint } | null;
-            if (p.timestamp === LATEST_TIMESTAMP) found = { offset: log.highWatermark, timestamp: -1n };
-            else if (p.timestamp === EARLIEST_TIMESTAMP)
-              found = { offset: log.logStartOffset, timestamp: -1n };
-            else if (p.timestamp < 0n) {
-              return {
-                partitionIndex: p.partitionIndex,
-                errorCode: ErrorCode.UNSUPPORTED_VERSION,
-                ...notFound,
-              };
-            } else found = log.offsetForTimestamp(p.timestamp);
+      topics: answerEachPartition(
+        request.topics,
+        (topic, p): ListOffsetsPartitionResponse => {
+          const log = topics.logFor(topic, p.partitionIndex);
+          let found: { offset: bigint; timestamp: bigint } | null;
+          if (p.timestamp === LATEST_TIMESTAMP) found = { offset: log.highWatermark, timestamp: -1n };
+          else if (p.timestamp === EARLIEST_TIMESTAMP) found = { offset: log.logStartOffset, timestamp: -1n };
+          else if (p.timestamp < 0n) {
             return {
               partitionIndex: p.partitionIndex,
-              errorCode: ErrorCode.NONE,
-              oldStyleOffsets: found ? [found.offset] : [],
-              timestamp: found ? found.timestamp : -1n,
-              offset: found ? found.offset : -1n,
-              leaderEpoch: found ? 0 : -1,
+              errorCode: ErrorCode.UNSUPPORTED_VERSION,
+              ...notFound,
             };
-          } catch (error) {
-            return { partitionIndex: p.partitionIndex, errorCode: errorCodeFor(error), ...notFound };
-          }
-        }),
-      })),
+          } else found = log.offsetForTimestamp(p.timestamp);
+          return {
+            partitionIndex: p.partitionIndex,
+            errorCode: ErrorCode.NONE,
+            oldStyleOffsets: found ? [found.offset] : [],
+            timestamp: found ? found.timestamp : -1n,
+            offset: found ? found.offset : -1n,
+            leaderEpoch: found ? 0 : -1,
+          };
+        },
+        (p, errorCode) => ({ partitionIndex: p.partitionIndex, errorCode, ...notFound }),
+      ),
     };
   },
 };

@@ -3,6 +3,7 @@ import type { TopicPartitionKey } from '../../group/types.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { OffsetDelete } from '../../protocol/messages/offset-delete.js';
 import type { Handler } from './handler.js';
+import { PartitionErrors } from './per-partition.js';
 
 interface RequestTopic {
   name: string;
@@ -21,21 +22,20 @@ export const offsetDeleteHandler: Handler = {
   async handle(request, _version, context) {
     const { topics } = context.services;
     const groups = coordinatorOrUnavailable(context.services.groups);
-    const errors = new Map<string, string>();
+    const errors = new PartitionErrors();
     const known: TopicPartitionKey[] = [];
     const requested: RequestTopic[] = request.topics ?? [];
     for (const t of requested) {
       const count = topics.partitionCount(t.name);
       for (const p of t.partitions ?? []) {
-        if (count === undefined)
-          errors.set(`${t.name}\u0000${p.partitionIndex}`, 'UNKNOWN_TOPIC_OR_PARTITION');
+        if (count === undefined) errors.set(t.name, p.partitionIndex, 'UNKNOWN_TOPIC_OR_PARTITION');
         else known.push({ topic: t.name, partition: p.partitionIndex });
       }
     }
     const result = await groups.deleteOffsets(request.groupId, known);
     if (result.error !== 'NONE')
       return { errorCode: errorCodeOf(result.error), throttleTimeMs: 0, topics: [] };
-    for (const r of result.partitions) errors.set(`${r.topic}\u0000${r.partition}`, r.error);
+    errors.setAll(result.partitions);
     return {
       errorCode: 0,
       throttleTimeMs: 0,
@@ -43,7 +43,7 @@ export const offsetDeleteHandler: Handler = {
         name: t.name,
         partitions: (t.partitions ?? []).map((p) => ({
           partitionIndex: p.partitionIndex,
-          errorCode: errorCodeOf(errors.get(`${t.name}\u0000${p.partitionIndex}`) ?? 'NONE'),
+          errorCode: errorCodeOf(errors.get(t.name, p.partitionIndex) ?? 'NONE'),
         })),
       })),
     };
