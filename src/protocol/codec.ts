@@ -237,38 +237,28 @@ function primitiveCodec(type: string, flexible: boolean, nullable: boolean, path
       return { read: (r) => r.uuid(), write: (w, v) => w.uuid(v), zero: () => Buffer.alloc(16) };
     case 'string':
       return {
-        read: flexible
-          ? nullable
-            ? (r) => r.compactNullableString()
-            : (r) => r.compactString()
-          : nullable
-            ? (r) => r.nullableString()
-            : (r) => r.string(),
-        write: flexible
-          ? nullable
-            ? (w, v) => w.compactNullableString(v)
-            : (w, v) => w.compactString(nonNull(v, path))
-          : nullable
-            ? (w, v) => w.nullableString(v)
-            : (w, v) => w.string(nonNull(v, path)),
+        ...lengthPrefixed(flexible, nullable, {
+          compactNullable: {
+            read: (r) => r.compactNullableString(),
+            write: (w, v) => w.compactNullableString(v),
+          },
+          compact: { read: (r) => r.compactString(), write: (w, v) => w.compactString(nonNull(v, path)) },
+          nullable: { read: (r) => r.nullableString(), write: (w, v) => w.nullableString(v) },
+          classic: { read: (r) => r.string(), write: (w, v) => w.string(nonNull(v, path)) },
+        }),
         zero: () => '',
       };
     case 'bytes':
       return {
-        read: flexible
-          ? nullable
-            ? (r) => r.compactNullableBytes()
-            : (r) => r.compactBytes()
-          : nullable
-            ? (r) => r.nullableBytes()
-            : (r) => r.bytes(),
-        write: flexible
-          ? nullable
-            ? (w, v) => w.compactNullableBytes(v)
-            : (w, v) => w.compactBytes(nonNull(v, path))
-          : nullable
-            ? (w, v) => w.nullableBytes(v)
-            : (w, v) => w.bytes(nonNull(v, path)),
+        ...lengthPrefixed(flexible, nullable, {
+          compactNullable: {
+            read: (r) => r.compactNullableBytes(),
+            write: (w, v) => w.compactNullableBytes(v),
+          },
+          compact: { read: (r) => r.compactBytes(), write: (w, v) => w.compactBytes(nonNull(v, path)) },
+          nullable: { read: (r) => r.nullableBytes(), write: (w, v) => w.nullableBytes(v) },
+          classic: { read: (r) => r.bytes(), write: (w, v) => w.bytes(nonNull(v, path)) },
+        }),
         zero: () => Buffer.alloc(0),
       };
     case 'records':
@@ -281,6 +271,22 @@ function primitiveCodec(type: string, flexible: boolean, nullable: boolean, path
     default:
       throw new Error(`${path}: unknown primitive type ${type}`);
   }
+}
+
+type ReadWrite = Pick<TypeCodec, 'read' | 'write'>;
+
+/**
+ * Picks the encoding of a length-prefixed type (string, bytes): compact lengths (unsigned varint of
+ * length + 1) in flexible versions (KIP-482), int16/int32 lengths before; the nullable encodings,
+ * where the field is nullable at this version, write null as length -1 (compact: 0).
+ */
+function lengthPrefixed(
+  flexible: boolean,
+  nullable: boolean,
+  encodings: { compactNullable: ReadWrite; compact: ReadWrite; nullable: ReadWrite; classic: ReadWrite },
+): ReadWrite {
+  if (flexible) return nullable ? encodings.compactNullable : encodings.compact;
+  return nullable ? encodings.nullable : encodings.classic;
 }
 
 function nonNull<T>(v: T | null, path: string): T {
