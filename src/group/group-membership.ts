@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { Group } from './group.js';
+import { Group, joinError } from './group.js';
 import type { GroupMetadataManager } from './group-metadata-manager.js';
 import { MemberMetadata } from './member.js';
 import type { Timer } from './timer.js';
@@ -36,19 +36,6 @@ export type GroupApi = 'join' | 'sync' | 'heartbeat' | 'leave' | 'commit' | 'fet
 /** A new member's JoinGroup is parked at most this long (GroupCoordinator.NewMemberJoinTimeoutMs). */
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
 const EMPTY = Buffer.alloc(0);
-
-export function joinError(memberId: string, error: GroupErrorName): JoinGroupResult {
-  return {
-    error,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: '',
-    skipAssignment: false,
-    memberId,
-    members: [],
-  };
-}
 
 function syncError(error: GroupErrorName): SyncGroupResult {
   return { error, protocolType: null, protocolName: null, assignment: EMPTY };

@@ -1,7 +1,13 @@
 import { canRebalance, type GroupState, isValidTransition } from './group-state.js';
 import type { MemberMetadata } from './member.js';
 import type { TimerTask } from './timer.js';
-import type { JoinGroupMember, JoinGroupProtocol, JoinGroupResult, OffsetAndMetadata } from './types.js';
+import type {
+  GroupErrorName,
+  JoinGroupMember,
+  JoinGroupProtocol,
+  JoinGroupResult,
+  OffsetAndMetadata,
+} from './types.js';
 
 /**
  * A classic group's membership and committed offsets (Kafka's `GroupMetadata` / `ClassicGroup`).
@@ -142,7 +148,7 @@ export class Group {
   replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMember: MemberMetadata): void {
     const old = this.get(oldMemberId);
     // A parked request of the old id is answered: that instance has been replaced (FENCED_INSTANCE_ID).
-    old.awaitingJoin?.(fencedJoin(oldMemberId));
+    old.awaitingJoin?.(joinError(oldMemberId, 'FENCED_INSTANCE_ID'));
     old.awaitingJoin = null;
     old.awaitingSync?.({
       error: 'FENCED_INSTANCE_ID',
@@ -313,9 +319,10 @@ export class Group {
 
 const EMPTY = Buffer.alloc(0);
 
-function fencedJoin(memberId: string): JoinGroupResult {
+/** A JoinGroup answer that carries only an error for `memberId`. */
+export function joinError(memberId: string, error: GroupErrorName): JoinGroupResult {
   return {
-    error: 'FENCED_INSTANCE_ID',
+    error,
     generationId: -1,
     protocolType: null,
     protocolName: null,
