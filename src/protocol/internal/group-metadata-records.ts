@@ -23,36 +23,14 @@
  *   3  + members[].groupInstanceId (KIP-345)
  *   4  first flexible version (KIP-915)
  */
-import { decodeMessage, encodeMessage } from '../codec.js';
-import type { FieldSpec, MessageSpec } from '../schema/types.js';
-
-type RecordStruct = Record<string, unknown>;
-
-/**
- * Internal records are `"type": "data"` schemas in Kafka's spec language; the generic codec only
- * looks at versions and fields, so they are carried as MessageSpecs with no API key.
- */
-function dataSpec(
-  name: string,
-  validVersions: string,
-  flexibleVersions: string,
-  fields: FieldSpec[],
-): MessageSpec {
-  return { apiKey: -1, type: 'request', name, validVersions, flexibleVersions, fields };
-}
-
-/** `int16 version` + the struct at that version. */
-function encodeRecord(spec: MessageSpec, version: number, value: object): Buffer {
-  const body = encodeMessage(spec, version, value);
-  const out = Buffer.allocUnsafe(2 + body.length);
-  out.writeInt16BE(version, 0);
-  body.copy(out, 2);
-  return out;
-}
-
-function decodeRecord(spec: MessageSpec, buf: Buffer): RecordStruct {
-  return decodeMessage<RecordStruct>(spec, buf.readInt16BE(0), buf, 2).value;
-}
+import type { MessageSpec } from '../schema/types.js';
+import {
+  dataSpec,
+  decodeVersionedRecord,
+  encodeVersionedRecord,
+  type RecordStruct,
+  recordVersionOf,
+} from './versioned-record.js';
 
 export const OFFSET_COMMIT_KEY_VERSION = 1;
 export const GROUP_METADATA_KEY_VERSION = 2;
@@ -144,44 +122,44 @@ export type GroupRecordKey =
   | { readonly type: 'other'; readonly version: number };
 
 export function encodeOffsetCommitKey(key: OffsetCommitKeyData): Buffer {
-  return encodeRecord(OffsetCommitKey, OFFSET_COMMIT_KEY_VERSION, { ...key });
+  return encodeVersionedRecord(OffsetCommitKey, OFFSET_COMMIT_KEY_VERSION, { ...key });
 }
 
 export function encodeGroupMetadataKey(group: string): Buffer {
-  return encodeRecord(GroupMetadataKey, GROUP_METADATA_KEY_VERSION, { group });
+  return encodeVersionedRecord(GroupMetadataKey, GROUP_METADATA_KEY_VERSION, { group });
 }
 
 export function encodeOffsetCommitValue(value: OffsetCommitValueData): Buffer {
   const version =
     value.expireTimestamp >= 0n ? OFFSET_COMMIT_VALUE_VERSION_WITH_EXPIRE : OFFSET_COMMIT_VALUE_VERSION;
-  return encodeRecord(OffsetCommitValue, version, { ...value });
+  return encodeVersionedRecord(OffsetCommitValue, version, { ...value });
 }
 
 export function encodeGroupMetadataValue(value: GroupMetadataValueData): Buffer {
-  return encodeRecord(GroupMetadataValue, GROUP_METADATA_VALUE_VERSION, {
+  return encodeVersionedRecord(GroupMetadataValue, GROUP_METADATA_VALUE_VERSION, {
     ...value,
     members: value.members.map((m) => ({ ...m })),
   });
 }
 
 export function decodeGroupRecordKey(buf: Buffer): GroupRecordKey {
-  const version = buf.readInt16BE(0);
+  const version = recordVersionOf(buf);
   if (version === 0 || version === 1) {
-    const s = decodeRecord(OffsetCommitKey, buf);
+    const s = decodeVersionedRecord(OffsetCommitKey, buf);
     return {
       type: 'offset',
       key: { group: s.group as string, topic: s.topic as string, partition: s.partition as number },
     };
   }
   if (version === 2) {
-    const s = decodeRecord(GroupMetadataKey, buf);
+    const s = decodeVersionedRecord(GroupMetadataKey, buf);
     return { type: 'group', group: s.group as string };
   }
   return { type: 'other', version };
 }
 
 export function decodeOffsetCommitValue(buf: Buffer): OffsetCommitValueData {
-  const s = decodeRecord(OffsetCommitValue, buf);
+  const s = decodeVersionedRecord(OffsetCommitValue, buf);
   return {
     offset: s.offset as bigint,
     leaderEpoch: s.leaderEpoch as number,
@@ -192,7 +170,7 @@ export function decodeOffsetCommitValue(buf: Buffer): OffsetCommitValueData {
 }
 
 export function decodeGroupMetadataValue(buf: Buffer): GroupMetadataValueData {
-  const s = decodeRecord(GroupMetadataValue, buf);
+  const s = decodeVersionedRecord(GroupMetadataValue, buf);
   return {
     protocolType: (s.protocolType as string | null) ?? '',
     generation: s.generation as number,

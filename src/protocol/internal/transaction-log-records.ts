@@ -16,19 +16,14 @@
  * transactionStatus is Kafka's `TransactionState.id`: 0 Empty, 1 Ongoing, 2 PrepareCommit,
  * 3 PrepareAbort, 4 CompleteCommit, 5 CompleteAbort, 6 Dead, 7 PrepareEpochFence.
  */
-import { decodeMessage, encodeMessage } from '../codec.js';
-import type { FieldSpec, MessageSpec } from '../schema/types.js';
-
-type RecordStruct = Record<string, unknown>;
-
-function dataSpec(
-  name: string,
-  validVersions: string,
-  flexibleVersions: string,
-  fields: FieldSpec[],
-): MessageSpec {
-  return { apiKey: -1, type: 'request', name, validVersions, flexibleVersions, fields };
-}
+import type { MessageSpec } from '../schema/types.js';
+import {
+  dataSpec,
+  decodeVersionedRecord,
+  encodeVersionedRecord,
+  type RecordStruct,
+  recordVersionOf,
+} from './versioned-record.js';
 
 export const TRANSACTION_LOG_KEY_VERSION = 0;
 export const TRANSACTION_LOG_VALUE_VERSION = 0;
@@ -78,32 +73,28 @@ export interface TransactionLogValueData {
 }
 
 export function encodeTransactionLogKey(transactionalId: string): Buffer {
-  const body = encodeMessage(TransactionLogKey, TRANSACTION_LOG_KEY_VERSION, { transactionalId });
-  return withVersion(TRANSACTION_LOG_KEY_VERSION, body);
+  return encodeVersionedRecord(TransactionLogKey, TRANSACTION_LOG_KEY_VERSION, { transactionalId });
 }
 
 export function encodeTransactionLogValue(value: TransactionLogValueData): Buffer {
-  const body = encodeMessage(TransactionLogValue, TRANSACTION_LOG_VALUE_VERSION, {
+  return encodeVersionedRecord(TransactionLogValue, TRANSACTION_LOG_VALUE_VERSION, {
     ...value,
     transactionPartitions:
       value.transactionPartitions === null
         ? null
         : value.transactionPartitions.map((p) => ({ topic: p.topic, partitionIds: [...p.partitionIds] })),
   });
-  return withVersion(TRANSACTION_LOG_VALUE_VERSION, body);
 }
 
 /** The transactional id of a key, or null for a key version this broker does not know. */
 export function decodeTransactionLogKey(buf: Buffer): string | null {
-  const version = buf.readInt16BE(0);
-  if (version !== TRANSACTION_LOG_KEY_VERSION) return null;
-  const s = decodeMessage<RecordStruct>(TransactionLogKey, version, buf, 2).value;
+  if (recordVersionOf(buf) !== TRANSACTION_LOG_KEY_VERSION) return null;
+  const s = decodeVersionedRecord(TransactionLogKey, buf);
   return s.transactionalId as string;
 }
 
 export function decodeTransactionLogValue(buf: Buffer): TransactionLogValueData {
-  const version = buf.readInt16BE(0);
-  const s = decodeMessage<RecordStruct>(TransactionLogValue, version, buf, 2).value;
+  const s = decodeVersionedRecord(TransactionLogValue, buf);
   const partitions = s.transactionPartitions as RecordStruct[] | null;
   return {
     producerId: s.producerId as bigint,
@@ -117,11 +108,4 @@ export function decodeTransactionLogValue(buf: Buffer): TransactionLogValueData 
     transactionLastUpdateTimestampMs: s.transactionLastUpdateTimestampMs as bigint,
     transactionStartTimestampMs: s.transactionStartTimestampMs as bigint,
   };
-}
-
-function withVersion(version: number, body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(2 + body.length);
-  out.writeInt16BE(version, 0);
-  body.copy(out, 2);
-  return out;
 }
