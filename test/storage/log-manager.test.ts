@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LogManager } from '../../src/storage/log-manager.js';
 import { ManualClock } from '../../src/util/clock.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { batch, logger, tempDir, testConfig } from './helpers.js';
 
 const config = testConfig();
@@ -77,11 +78,11 @@ describe('LogManager', () => {
     const left = fs.readdirSync(dataDir).filter((name) => name.startsWith('orders-0'));
     assert.equal(left.length, 1);
     assert.match(left[0]!, /^orders-0\.[0-9a-f]{32}-delete$/);
-    await sleep(30);
-    assert.deepEqual(
-      fs.readdirSync(dataDir).filter((name) => name.startsWith('orders-0')),
-      [],
-    );
+    // Removal is asynchronous (fs.rm after file.delete.delay.ms): poll rather than guess its duration.
+    await waitFor(() => fs.readdirSync(dataDir).every((name) => !name.startsWith('orders-0')), {
+      timeoutMs: 5_000,
+      description: 'the renamed partition directory to be removed',
+    });
     logManager.shutdown();
   });
 
