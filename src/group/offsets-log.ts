@@ -19,6 +19,7 @@ import {
 } from '../protocol/internal/group-metadata-records.js';
 import { ControlRecordType, decodeEndTxnMarker } from '../protocol/records/control-batch.js';
 import { computeAttributes } from '../protocol/records/record-batch.js';
+import type { EncodeBatchOptions } from '../protocol/records/records.js';
 import {
   appendCoordinatorRecords,
   type CoordinatorPartitionLog,
@@ -139,6 +140,12 @@ export function decodeCoordinatorRecord(record: CoordinatorRecord): ReplayedReco
 
 // -- on the storage layer
 
+interface PendingAppend {
+  readonly records: readonly CoordinatorRecord[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /** Bytes read per step while replaying a partition (Kafka's `offsets.load.buffer.size`, 5 MiB). */
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
@@ -148,28 +155,90 @@ const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
  * offset as soon as the batch is written, so a commit is acknowledged once its record is in the log.
  */
 export class PartitionLogOffsetsLog implements OffsetsLog {
+  /** Non-transactional appends made in the current tick, per partition, written together. */
+  private readonly pending = new Map<number, PendingAppend[]>();
+  private flushScheduled = false;
+
   constructor(
     private readonly openLog: (partition: number) => CoordinatorPartitionLog,
     private readonly clock: { nowMs(): number },
     private readonly leaderEpoch = 0,
   ) {}
 
-  async append(partition: number, records: readonly CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Appends `records`. Plain appends made in the same tick (a pipelined burst of offset commits)
+   * share one batch and one write; each caller is still answered only once its records are in the
+   * log, and if the shared batch is refused each append is retried alone, so one caller's error
+   * never becomes another's.
+   */
+  append(partition: number, records: readonly CoordinatorRecord[], txn?: TxnProducer): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    if (txn !== undefined) {
+      // Keep the partition's order: what was appended before this goes first.
+      this.flushPartition(partition);
+      try {
+        this.write(partition, records, {
+          // Kafka's GroupMetadataManager writes transactional offset commits with sequence 0.
+          producerId: txn.producerId,
+          producerEpoch: txn.producerEpoch,
+          baseSequence: 0,
+          attributes: computeAttributes({ transactional: true }),
+        });
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((resolve, reject) => {
+      let queue = this.pending.get(partition);
+      if (!queue) this.pending.set(partition, (queue = []));
+      queue.push({ records, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        process.nextTick(() => this.flushAll());
+      }
+    });
+  }
+
+  private flushAll(): void {
+    this.flushScheduled = false;
+    for (const partition of [...this.pending.keys()]) this.flushPartition(partition);
+  }
+
+  private flushPartition(partition: number): void {
+    const queue = this.pending.get(partition);
+    if (!queue) return;
+    this.pending.delete(partition);
+    try {
+      this.write(partition, queue.length === 1 ? queue[0]!.records : queue.flatMap((p) => p.records));
+      for (const p of queue) p.resolve();
+    } catch (error) {
+      if (queue.length === 1) {
+        queue[0]!.reject(error);
+        return;
+      }
+      for (const p of queue) {
+        try {
+          this.write(partition, p.records);
+          p.resolve();
+        } catch (alone) {
+          p.reject(alone);
+        }
+      }
+    }
+  }
+
+  private write(
+    partition: number,
+    records: readonly CoordinatorRecord[],
+    batch: EncodeBatchOptions = {},
+  ): void {
     appendCoordinatorRecords(
       this.openLog(partition),
       records,
       BigInt(this.clock.nowMs()),
       this.leaderEpoch,
-      // Kafka's GroupMetadataManager writes transactional offset commits with sequence 0.
-      txn === undefined
-        ? {}
-        : {
-            producerId: txn.producerId,
-            producerEpoch: txn.producerEpoch,
-            baseSequence: 0,
-            attributes: computeAttributes({ transactional: true }),
-          },
+      batch,
     );
   }
 

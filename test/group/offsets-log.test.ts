@@ -83,3 +83,55 @@ describe('PartitionLogOffsetsLog', () => {
     for (const l of last.values()) l.close();
   });
 });
+
+describe('PartitionLogOffsetsLog batching', () => {
+  /** A partition log that records each batch written and refuses batches over `maxBytes`. */
+  function recordingLog(maxBytes: number) {
+    const batches: number[] = [];
+    let end = 0n;
+    const log = {
+      appendAsLeader(records: Buffer) {
+        if (records.length > maxBytes) throw new Error(`batch of ${records.length} bytes is too large`);
+        const count = records.readInt32BE(57);
+        batches.push(count);
+        end += BigInt(count);
+        return {};
+      },
+      setHighWatermark() {},
+      read() {
+        return { records: Buffer.alloc(0) };
+      },
+      logStartOffset: 0n,
+      get logEndOffset() {
+        return end;
+      },
+    };
+    return { log, batches };
+  }
+
+  const record = (valueBytes: number) => ({ key: Buffer.from('k'), value: Buffer.alloc(valueBytes) });
+
+  it('writes the appends of one tick as one batch', async () => {
+    const { log, batches } = recordingLog(1 << 20);
+    const offsets = new PartitionLogOffsetsLog(() => log, new ManualClock());
+    await Promise.all([0, 1, 2, 3, 4].map(() => offsets.append(0, [record(10)])));
+    assert.deepEqual(batches, [5]);
+    await offsets.append(0, [record(10)]);
+    assert.deepEqual(batches, [5, 1]);
+  });
+
+  it('retries each append alone when the shared batch is refused, so only the oversized one fails', async () => {
+    const { log, batches } = recordingLog(600);
+    const offsets = new PartitionLogOffsetsLog(() => log, new ManualClock());
+    const results = await Promise.allSettled([
+      offsets.append(0, [record(100)]),
+      offsets.append(0, [record(1000)]),
+      offsets.append(0, [record(100)]),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.deepEqual(batches, [1, 1]);
+  });
+});
