@@ -252,12 +252,21 @@ export class GroupCoordinator {
     return p.partitions.map((x) => results.get(`${x.topic}\u0000${x.partition}`)!);
   }
 
-  /** OffsetFetch: committed offsets (-1 where none), or all of the group's when `partitions` is null. */
-  fetchOffsets(groupId: string, partitions: readonly TopicPartitionKey[] | null): OffsetFetchResult {
+  /**
+   * OffsetFetch: committed offsets (-1 where none), or all of the group's when `partitions` is null.
+   * With `requireStable` (OffsetFetch v7+), partitions with a pending transactional commit answer
+   * UNSTABLE_OFFSET_COMMIT.
+   */
+  fetchOffsets(
+    groupId: string,
+    partitions: readonly TopicPartitionKey[] | null,
+    requireStable = false,
+  ): OffsetFetchResult {
     const error = this.validateGroupStatus(groupId, 'fetch');
     if (error !== null) return { error, partitions: [] };
     // Offsets are returned whatever the group's state: it may only be using Kafka for storage.
-    return { error: 'NONE', partitions: this.manager.getOffsets(this.manager.getGroup(groupId), partitions) };
+    const group = this.manager.getGroup(groupId);
+    return { error: 'NONE', partitions: this.manager.getOffsets(group, partitions, requireStable) };
   }
 
   /** OffsetDelete (KIP-496): only offsets of topics the group no longer consumes. */

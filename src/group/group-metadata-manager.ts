@@ -385,17 +385,34 @@ export class GroupMetadataManager {
   getOffsets(
     group: Group | undefined,
     partitions: readonly TopicPartitionKey[] | null,
+    requireStable = false,
   ): OffsetFetchPartitionResult[] {
-    if (partitions === null) {
-      if (group === undefined) return [];
-      return [...group.allOffsets()].map(([topic, partition, o]) => found(topic, partition, o));
-    }
-    return partitions.map(({ topic, partition }) => {
-      const o = group?.offset(topic, partition);
-      return o === undefined
-        ? { topic, partition, offset: -1n, leaderEpoch: -1, metadata: '', error: 'NONE' }
-        : found(topic, partition, o);
-    });
+    const results =
+      partitions === null
+        ? group === undefined
+          ? []
+          : [...group.allOffsets()].map(([topic, partition, o]) => found(topic, partition, o))
+        : partitions.map(({ topic, partition }) => {
+            const o = group?.offset(topic, partition);
+            return o === undefined
+              ? { topic, partition, offset: -1n, leaderEpoch: -1, metadata: '', error: 'NONE' }
+              : found(topic, partition, o);
+          });
+    if (!requireStable || group === undefined) return results;
+    // KIP-447: a consumer that asks for stable offsets must not start from an offset that an open
+    // transaction is about to replace; it retries on UNSTABLE_OFFSET_COMMIT.
+    return results.map((r) =>
+      this.hasPendingTxnOffset(group.groupId, r.topic, r.partition)
+        ? { ...r, offset: -1n, leaderEpoch: -1, metadata: '', error: 'UNSTABLE_OFFSET_COMMIT' }
+        : r,
+    );
+  }
+
+  /** True while a transaction has committed an offset for the partition that is not yet complete. */
+  hasPendingTxnOffset(groupId: string, topic: string, partition: number): boolean {
+    const key = `${topic}\u0000${partition}`;
+    for (const txn of this.pendingTxnOffsets.values()) if (txn.get(groupId)?.has(key)) return true;
+    return false;
   }
 
   private async append(

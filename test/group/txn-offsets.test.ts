@@ -76,6 +76,23 @@ describe('transactional offset commits', () => {
   const offsetOf = (c: GroupCoordinator, partition: number) =>
     c.fetchOffsets('g', [{ topic: 't', partition }]).partitions[0]!.offset;
 
+  it('answers UNSTABLE_OFFSET_COMMIT to stable fetches while a transaction holds an offset', async () => {
+    const logs = openAll();
+    const { c, end } = await coordinatorOver(logs);
+    const stable = (partition: number) =>
+      c.fetchOffsets('g', [{ topic: 't', partition }], true).partitions[0]!;
+    assert.equal((await commit(c, 41n, 7n, 2))[0]?.error, 'NONE');
+    assert.deepEqual(
+      { error: stable(2).error, offset: stable(2).offset },
+      { error: 'UNSTABLE_OFFSET_COMMIT', offset: -1n },
+    );
+    assert.equal(stable(1).error, 'NONE', 'other partitions are stable');
+    assert.equal(offsetOf(c, 2), -1n, 'a fetch that does not ask for stability sees the last commit');
+    end(41n, true);
+    assert.deepEqual({ error: stable(2).error, offset: stable(2).offset }, { error: 'NONE', offset: 7n });
+    c.shutdown();
+  });
+
   it('shows offsets only after the commit marker, never after an abort, also after a restart', async () => {
     const logs = openAll();
     const { c, end } = await coordinatorOver(logs);

@@ -14,8 +14,17 @@ function wanted(topics: RequestTopic[] | null | undefined): TopicPartitionKey[] 
   return topics.flatMap((t) => (t.partitionIndexes ?? []).map((partition) => ({ topic: t.name, partition })));
 }
 
-function fetchGroup(groupId: string, topics: RequestTopic[] | null | undefined, context: RequestContext) {
-  return coordinatorOrUnavailable(context.services.groups).fetchOffsets(groupId, wanted(topics));
+function fetchGroup(
+  groupId: string,
+  topics: RequestTopic[] | null | undefined,
+  requireStable: boolean,
+  context: RequestContext,
+) {
+  return coordinatorOrUnavailable(context.services.groups).fetchOffsets(
+    groupId,
+    wanted(topics),
+    requireStable,
+  );
 }
 
 /** Groups partitions by topic, in first-seen order. */
@@ -47,7 +56,8 @@ function byTopic(result: OffsetFetchResult) {
 /**
  * OffsetFetch (v0-v9). v2+ a null topic list asks for all the group's offsets and a top-level error
  * exists; before v2 a group error is reported in every requested partition. v8+ (KIP-709) fetches
- * several groups at once. Partitions with nothing committed answer offset -1.
+ * several groups at once. Partitions with nothing committed answer offset -1. v7+ `requireStable`
+ * (KIP-447) answers UNSTABLE_OFFSET_COMMIT for partitions an open transaction has committed to.
  */
 export const offsetFetchHandler: Handler = {
   api: OffsetFetch,
@@ -58,13 +68,13 @@ export const offsetFetchHandler: Handler = {
       return {
         throttleTimeMs: 0,
         groups: (request.groups ?? []).map((g: { groupId: string; topics: RequestTopic[] | null }) => {
-          const result = fetchGroup(g.groupId, g.topics, context);
+          const result = fetchGroup(g.groupId, g.topics, request.requireStable === true, context);
           return { groupId: g.groupId, topics: byTopic(result), errorCode: errorCodeOf(result.error) };
         }),
       };
     }
     const topics: RequestTopic[] | null = version >= 2 ? (request.topics ?? null) : (request.topics ?? []);
-    const result = fetchGroup(request.groupId, topics, context);
+    const result = fetchGroup(request.groupId, topics, request.requireStable === true, context);
     if (result.error !== 'NONE' && version < 2) {
       const code = errorCodeOf(result.error);
       return {
