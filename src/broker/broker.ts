@@ -114,6 +114,8 @@ export class Broker {
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       flushSchedulerIntervalMs: config.logFlushSchedulerIntervalMs,
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+      producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
     });
     logs.startup();
     const topics = new TopicRegistry(store, logs, {

@@ -169,6 +169,8 @@ export interface BrokerConfig {
   readonly logRetentionCheckIntervalMs: number;
   readonly logFlushSchedulerIntervalMs: number;
   readonly logFlushOffsetCheckpointIntervalMs: number;
+  readonly producerIdExpirationMs: number;
+  readonly producerIdExpirationCheckIntervalMs: number;
   readonly offsetsTopicNumPartitions: number;
   readonly offsetsTopicSegmentBytes: number;
   readonly offsetsRetentionMinutes: number;
@@ -277,6 +279,8 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     logRetentionCheckIntervalMs: int('log.retention.check.interval.ms'),
     logFlushSchedulerIntervalMs: int('log.flush.scheduler.interval.ms'),
     logFlushOffsetCheckpointIntervalMs: int('log.flush.offset.checkpoint.interval.ms'),
+    producerIdExpirationMs: int('producer.id.expiration.ms'),
+    producerIdExpirationCheckIntervalMs: int('producer.id.expiration.check.interval.ms'),
     offsetsTopicNumPartitions: int('offsets.topic.num.partitions'),
     offsetsTopicSegmentBytes: int('offsets.topic.segment.bytes'),
     offsetsRetentionMinutes: int('offsets.retention.minutes'),

@@ -32,6 +32,10 @@ export interface LogManagerOptions {
   flushSchedulerIntervalMs?: number;
   /** log.flush.offset.checkpoint.interval.ms; Kafka's default is 1 minute. */
   checkpointIntervalMs?: number;
+  /** producer.id.expiration.ms: idle producers are forgotten after this; Kafka's default is 1 day. */
+  producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms; Kafka's default is 10 minutes. */
+  producerIdExpirationCheckIntervalMs?: number;
 }
 
 /**
@@ -53,6 +57,8 @@ export class LogManager {
   private readonly retentionCheckIntervalMs: number;
   private readonly flushSchedulerIntervalMs: number;
   private readonly checkpointIntervalMs: number;
+  private readonly producerIdExpirationMs: number;
+  private readonly producerIdExpirationCheckIntervalMs: number;
   private started = false;
   /** True when the last startup found the clean-shutdown marker and skipped recovery. */
   hadCleanShutdown = false;
@@ -65,6 +71,8 @@ export class LogManager {
     this.retentionCheckIntervalMs = options.retentionCheckIntervalMs ?? 300_000;
     this.flushSchedulerIntervalMs = options.flushSchedulerIntervalMs ?? 1_000;
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 60_000;
+    this.producerIdExpirationMs = options.producerIdExpirationMs ?? 86_400_000;
+    this.producerIdExpirationCheckIntervalMs = options.producerIdExpirationCheckIntervalMs ?? 600_000;
   }
 
   /**
@@ -188,6 +196,25 @@ export class LogManager {
     every(this.retentionCheckIntervalMs, () => this.cleanupLogs(), 'log retention');
     every(this.flushSchedulerIntervalMs, () => this.flushDirtyLogs(), 'log flush');
     every(this.checkpointIntervalMs, () => this.checkpoint(), 'checkpoint');
+    every(
+      this.producerIdExpirationCheckIntervalMs,
+      () => this.removeExpiredProducers(),
+      'producer id expiration',
+    );
+  }
+
+  /**
+   * Forgets, in every log, idempotent producers with no open transaction whose last batch is older
+   * than producer.id.expiration.ms, so producer state does not grow without bound (Kafka's
+   * `removeExpiredProducers`). Returns how many were forgotten.
+   */
+  removeExpiredProducers(): number {
+    const nowMs = this.clock.nowMs();
+    let removed = 0;
+    for (const log of this.logs.values()) {
+      removed += log.txns.producerState.removeExpiredProducers(nowMs, this.producerIdExpirationMs);
+    }
+    return removed;
   }
 
   /** One retention pass over every log; returns the number of segments deleted. */

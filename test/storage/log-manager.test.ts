@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { encodeRecordBatch } from '../../src/protocol/records/records.js';
 import { LogManager } from '../../src/storage/log-manager.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -117,6 +118,34 @@ describe('LogManager', () => {
     assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n]);
     for (let waited = 0; log.recoveryPoint < 2n && waited < 5_000; waited += 10) await sleep(10);
     assert.equal(log.recoveryPoint, 2n);
+    logManager.shutdown();
+  });
+});
+
+describe('LogManager producer expiry', () => {
+  it('forgets idle idempotent producers after producer.id.expiration.ms, keeping recent ones', () => {
+    const clock = new ManualClock(1_700_000_000_000);
+    const dataDir = tempDir();
+    const logManager = new LogManager({
+      dataDir,
+      defaults: config,
+      logger,
+      clock,
+      producerIdExpirationMs: 60_000,
+    });
+    logManager.startup();
+    const log = logManager.getOrCreate('idem', 0, config);
+    const idempotent = (producerId: bigint) =>
+      encodeRecordBatch(
+        [{ key: null, value: Buffer.from('v'), headers: [], timestamp: BigInt(clock.nowMs()) }],
+        { producerId, producerEpoch: 0, baseSequence: 0 },
+      );
+    log.appendAsLeader(idempotent(7n), 0);
+    clock.advance(50_000);
+    log.appendAsLeader(idempotent(8n), 0);
+    clock.advance(20_000);
+    assert.equal(logManager.removeExpiredProducers(), 1);
+    assert.deepEqual([...log.txns.producerState.producers.keys()], [8n]);
     logManager.shutdown();
   });
 });
