@@ -9,8 +9,8 @@ of flush(), i.e. until every record has been acknowledged.
 
 import json
 import sys
-import time
 
+from rdkafka_stream import produce_all
 from confluent_kafka import KafkaError, Producer
 
 bootstrap, topic, count, size, acks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
@@ -37,25 +37,7 @@ def on_delivery(err: KafkaError, _msg: object) -> None:
 # Metadata first, so that connection setup is not part of the timing.
 producer.list_topics(topic, timeout=10)
 value = b"x" * size
-produce = producer.produce
-poll = producer.poll
-start = time.perf_counter()
-for i in range(count):
-    try:
-        produce(topic, value, on_delivery=on_delivery)
-    except BufferError:
-        # The local queue is full: serve delivery reports until there is room again.
-        while True:
-            poll(0.005)
-            try:
-                produce(topic, value, on_delivery=on_delivery)
-                break
-            except BufferError:
-                pass
-    if i % 10000 == 0:
-        poll(0)
-remaining = producer.flush(60)
-seconds = time.perf_counter() - start
+seconds, remaining = produce_all(producer, topic, value, count, on_delivery, 60)
 print(
     json.dumps(
         {

@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 
+from rdkafka_stream import produce_all
 from confluent_kafka import Producer
 
 bootstrap, topic, mode, count, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
@@ -68,22 +69,5 @@ if mode == "transactions":
     )
     sys.exit(0)
 
-produce = producer.produce
-poll = producer.poll
-start = time.perf_counter()
-for i in range(count):
-    try:
-        produce(topic, value, on_delivery=on_delivery)
-    except BufferError:
-        while True:
-            poll(0.005)
-            try:
-                produce(topic, value, on_delivery=on_delivery)
-                break
-            except BufferError:
-                pass
-    if i % 10000 == 0:
-        poll(0)
-remaining = producer.flush(120)
-seconds = time.perf_counter() - start
+seconds, remaining = produce_all(producer, topic, value, count, on_delivery, 120)
 print(json.dumps({"records": count, "bytes": count * size, "seconds": seconds, "errors": errors[0] + remaining}))
