@@ -19,7 +19,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Connection } from '../src/client/connection.js';
 import { encodeCompressedBatch } from '../src/protocol/compression/compressed-batch.js';
@@ -27,7 +26,7 @@ import { codecByName } from '../src/protocol/compression/compression-type.js';
 import { Produce } from '../src/protocol/messages/index.js';
 import { type BenchBroker, loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
 import { withAdmin } from './throughput/kafkajs.js';
-import { formatJson } from './throughput/report.js';
+import { formatJson, saveResult } from './throughput/report.js';
 
 const HELP = `Usage: node dist/bench/compression.js [options]
 
@@ -54,7 +53,6 @@ const PRODUCER_CONFIG = [
   'queue.buffering.max.messages=1000000',
   'queue.buffering.max.kbytes=1048576',
 ];
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Records per pre-compressed batch in the broker-bound runs: about 1 MB, as librdkafka's batch.size. */
 const BATCH_RECORDS = 960;
@@ -501,11 +499,7 @@ async function main(): Promise<void> {
   const json = `${formatJson(result)}\n`;
   process.stdout.write(json);
   if (!values['no-save']) {
-    const out =
-      values.out ?? path.join(repoRoot, 'bench', 'results', `${result.date.slice(0, 10)}-compression.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, json);
-    console.error(`wrote ${out}`);
+    console.error(`wrote ${saveResult(result, 'compression', result.date, values.out)}`);
   }
 }
 

@@ -16,14 +16,11 @@
  * Writes JSON to bench/results/<date>-groups.json.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
-import { formatJson } from './throughput/report.js';
+import { saveResult } from './throughput/report.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PYTHON = '/usr/bin/python3';
 
 const { values } = parseArgs({
@@ -233,10 +230,7 @@ try {
     `load average before/after: ${loadBefore.join(' ')} / ${result.loadAverageAfter.join(' ')}\n`,
   );
   if (!values['no-save']) {
-    const out =
-      values.out ?? path.join(repoRoot, 'bench', 'results', `${result.date.slice(0, 10)}-groups.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${formatJson(result)}\n`);
+    const out = saveResult(result, 'groups', result.date, values.out);
     process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
   }
 } finally {

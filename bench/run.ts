@@ -8,12 +8,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchBroker, loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
 import { createTopic, kafkajsConsume, kafkajsProduce, logEndOffset } from './throughput/kafkajs.js';
 import { type RdkafkaProducerDriver, rdkafkaConsume, rdkafkaProduce } from './throughput/rdkafka.js';
-import { checkTargets, formatJson, formatTable, type ResultRow } from './throughput/report.js';
+import { checkTargets, formatTable, type ResultRow, saveResult } from './throughput/report.js';
 import type { ClientRun } from './throughput/types.js';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -35,8 +34,6 @@ Options:
   --no-save                   print only
   -h, --help                  this text
 `;
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 function parseCounts(text: string): Map<number, number> {
   const counts = new Map<number, number>();
@@ -198,10 +195,6 @@ for (const target of targets) {
   );
 }
 if (!values['no-save']) {
-  const out =
-    values.out ??
-    path.join(repoRoot, 'bench', 'results', `${startedAt.toISOString().slice(0, 10)}-throughput.json`);
-  fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, `${formatJson(report)}\n`);
+  const out = saveResult(report, 'throughput', startedAt, values.out);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}\n`);
 }

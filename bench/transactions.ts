@@ -13,7 +13,6 @@
  * Writes JSON to bench/results/<date>-transactions.json.
  */
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +23,7 @@ import { TRANSACTIONAL_FLAG_MASK } from '../src/protocol/records/record-batch.js
 import { encodeRecordBatch } from '../src/protocol/records/records.js';
 import { type BenchBroker, loadAverage, machineInfo, startBenchBroker } from './throughput/broker-process.js';
 import { createTopic, logEndOffset } from './throughput/kafkajs.js';
-import { formatJson } from './throughput/report.js';
+import { saveResult } from './throughput/report.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const script = path.join(repoRoot, 'bench', 'rdkafka-txn.py');
@@ -267,10 +266,7 @@ try {
       `load average before/after: ${loadBefore.join(' ')} / ${result.loadAverageAfter.join(' ')}\n`,
   );
   if (!values['no-save']) {
-    const out =
-      values.out ?? path.join(repoRoot, 'bench', 'results', `${result.date.slice(0, 10)}-transactions.json`);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, `${formatJson(result)}\n`);
+    const out = saveResult(result, 'transactions', result.date, values.out);
     process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
   }
 } finally {

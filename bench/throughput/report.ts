@@ -1,4 +1,7 @@
 /** The result table and the targets from the issue, checked against the results. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../test/helpers/paths.js';
 import type { ClientRun } from './types.js';
 
 export interface ResultRow extends ClientRun {
@@ -104,4 +107,16 @@ export function formatJson(value: unknown, indent = ''): string {
     return `{\n${lines.join(',\n')}\n${indent}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Writes a benchmark's result as `bench/results/<YYYY-MM-DD>-<scenario>.json` (or to `out`), laid out
+ * as Biome formats JSON, and returns the path written.
+ */
+export function saveResult(result: unknown, scenario: string, date: Date | string, out?: string): string {
+  const day = (typeof date === 'string' ? date : date.toISOString()).slice(0, 10);
+  const file = out ?? path.join(repoRoot, 'bench', 'results', `${day}-${scenario}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${formatJson(result)}\n`);
+  return file;
 }
