@@ -20,7 +20,7 @@
 import { SamsaError } from '../util/errors.js';
 import { ProtocolDecodeError, Reader } from './primitives/reader.js';
 import { Writer } from './primitives/writer.js';
-import type { FieldSpec, MessageSpec } from './schema/types.js';
+import { type FieldSpec, type MessageSpec, PRIMITIVE_TYPES } from './schema/types.js';
 import { versionIn } from './schema/versions.js';
 
 /** A version outside the API's `validVersions` (Kafka answers UNSUPPORTED_VERSION). */
@@ -192,23 +192,8 @@ function compileType(
   return structCodec(f, version, flexible, nullable, path);
 }
 
-const PRIMITIVES = new Set([
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint16',
-  'uint32',
-  'float64',
-  'bool',
-  'uuid',
-  'string',
-  'bytes',
-  'records',
-]);
-
 function isPrimitive(type: string): boolean {
-  return PRIMITIVES.has(type);
+  return PRIMITIVE_TYPES.has(type);
 }
 
 function primitiveCodec(type: string, flexible: boolean, nullable: boolean, path: string): TypeCodec {

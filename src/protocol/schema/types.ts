@@ -26,19 +26,25 @@
  * (0, 0n, false, '', empty array, zero uuid; null where the version allows null).
  */
 
-export type Primitive =
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint16'
-  | 'uint32'
-  | 'float64'
-  | 'bool'
-  | 'uuid'
-  | 'string'
-  | 'bytes'
-  | 'records';
+const PRIMITIVE_TYPE_NAMES = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint16',
+  'uint32',
+  'float64',
+  'bool',
+  'uuid',
+  'string',
+  'bytes',
+  'records',
+] as const;
+
+export type Primitive = (typeof PRIMITIVE_TYPE_NAMES)[number];
+
+/** The primitive type names, for checks at run time. */
+export const PRIMITIVE_TYPES: ReadonlySet<string> = new Set(PRIMITIVE_TYPE_NAMES);
 
 export interface FieldSpec {
   /** camelCase form of Kafka's field name. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { decodeMessage, encodeMessage } from '../../../src/protocol/codec.js';
 import { API_SPECS } from '../../../src/protocol/messages/index.js';
-import type { FieldSpec, MessageSpec } from '../../../src/protocol/schema/types.js';
+import { type FieldSpec, type MessageSpec, PRIMITIVE_TYPES } from '../../../src/protocol/schema/types.js';
 import { parseVersionRange } from '../../../src/protocol/schema/versions.js';
 
 /** Kafka 3.9's validVersions and flexibleVersions (docs: /work/shared/PROTOCOL-NOTES.md, section 1). */
@@ -63,23 +63,8 @@ const CLIENT_VERSIONS: ReadonlyArray<readonly [number, number, string]> = [
   [18, 0, 'kafka-python ApiVersions'],
 ];
 
-const PRIMITIVES = new Set([
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint16',
-  'uint32',
-  'float64',
-  'bool',
-  'uuid',
-  'string',
-  'bytes',
-  'records',
-]);
-
 function isStructType(type: string): boolean {
-  return !PRIMITIVES.has(type.startsWith('[]') ? type.slice(2) : type);
+  return !PRIMITIVE_TYPES.has(type.startsWith('[]') ? type.slice(2) : type);
 }
 
 /** Checks one struct level and recurses; returns a list of problems, each naming its path. */
