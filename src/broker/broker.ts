@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
+import { startAdminHttp } from '../http/admin.js';
+import type { AdminServer } from '../http/admin-server.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
@@ -27,6 +31,8 @@ import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
 
 const OFFSETS_TOPIC = '__consumer_offsets';
+/** The one listener's name until several listeners exist (Kafka's default listener name). */
+const LISTENER_NAME = 'PLAINTEXT';
 
 export interface BrokerOptions {
   /** Address to bind (default 127.0.0.1). */
@@ -65,6 +71,7 @@ export class Broker {
   private readonly clock: Clock;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
+  private admin: AdminServer | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 
   constructor(options: BrokerOptions = {}) {
@@ -88,6 +95,17 @@ export class Broker {
 
   get port(): number {
     return this.config.advertisedPort;
+  }
+
+  /** The admin HTTP port (metrics, health, REST, console) once started, or null when disabled. */
+  get adminPort(): number | null {
+    return this.admin?.port ?? null;
+  }
+
+  /** The admin HTTP base URL, or null when the admin port is disabled. */
+  get adminUrl(): string | null {
+    const listener = this.config.adminListener;
+    return this.admin && listener ? `http://${listener.host}:${this.admin.port}` : null;
   }
 
   /** `host:port` for a client's bootstrap servers. */
@@ -129,7 +147,12 @@ export class Broker {
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    // Metrics are kept only when the admin port that serves them is on.
+    const metrics = config.adminListener
+      ? new BrokerMetrics({ perPartition: config.metricsPerPartition })
+      : undefined;
     this.services = {
+      metrics,
       config,
       clock: this.clock,
       logs,
@@ -155,14 +178,49 @@ export class Broker {
       maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
       maxInflightBytes: config.queuedMaxRequestBytes,
       logger: this.logger,
+      onConnection: metrics ? () => metrics.connectionCreated(LISTENER_NAME) : undefined,
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;
+    if (metrics) {
+      const listener = this.listener;
+      metrics.attach(
+        serviceMetricsSources(this.services, {
+          connections: () => [{ listener: LISTENER_NAME, count: listener.connectionCount }],
+        }),
+      );
+    }
+    if (config.adminListener) {
+      this.admin = await startAdminHttp(this.services, {
+        address: config.adminListener,
+        maxBodyBytes: config.adminRequestMaxBytes,
+        readiness: () => this.readiness(),
+        logger: this.logger,
+      });
+    }
     this.state = 'running';
     this.logger.info(
-      { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
+      {
+        host: config.host,
+        port,
+        advertised: this.bootstrap,
+        admin: this.adminUrl ?? 'none',
+        dataDir,
+        clusterId: store.clusterId,
+      },
       'listening',
     );
+  }
+
+  /** What /v1/ready reports: each part of start-up that must have finished before clients are served. */
+  private readiness(): Record<string, boolean> {
+    const services = this.services;
+    return {
+      logsLoaded: services !== undefined,
+      groupCoordinatorLoaded: services?.groups?.isActive ?? false,
+      transactionCoordinatorLoaded: services?.txn?.isActive ?? false,
+      listenerBound: this.state === 'running' && this.listener !== undefined,
+    };
   }
 
   /**
@@ -254,10 +312,12 @@ export class Broker {
     this.state = 'stopping';
     const services = this.services!;
     services.replicas.stop();
+    await this.admin?.close();
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();
     services.groups?.shutdown();
     services.logs.shutdown();
+    services.metrics?.close();
     this.state = 'stopped';
     this.logger.info('stopped');
   }

@@ -144,6 +144,24 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'How often expired transactional ids are removed',
   },
   {
+    name: 'admin.listener',
+    type: 'string',
+    default: '127.0.0.1:9644',
+    doc: 'HOST:PORT of the HTTP port (metrics, health, REST API, console); none disables it. When the Kafka port is 0 and this is not set, it binds a free port too',
+  },
+  {
+    name: 'admin.request.max.bytes',
+    type: 'int',
+    default: '1048576',
+    doc: 'Largest HTTP request body the admin port accepts',
+  },
+  {
+    name: 'metrics.per.partition.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'Export per-partition and per-group-partition metric series (off bounds cardinality)',
+  },
+  {
     name: 'shutdown.timeout.ms',
     type: 'long',
     default: '30000',
@@ -181,6 +199,10 @@ export interface BrokerConfig {
   readonly groupMaxSessionTimeoutMs: number;
   readonly groupMaxSize: number;
   readonly shutdownTimeoutMs: number;
+  /** The admin HTTP port's address, or null when it is disabled. */
+  readonly adminListener: { readonly host: string; readonly port: number } | null;
+  readonly adminRequestMaxBytes: number;
+  readonly metricsPerPartition: boolean;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
   /** Every setting by Kafka name, as resolved (for DescribeConfigs on the broker resource). */
@@ -291,8 +313,29 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     groupMaxSessionTimeoutMs: int('group.max.session.timeout.ms'),
     groupMaxSize: int('group.max.size'),
     shutdownTimeoutMs: int('shutdown.timeout.ms'),
+    adminListener: parseAdminListener(
+      values.get('admin.listener')!,
+      // A broker asked for a free Kafka port gets a free admin port too, unless told otherwise.
+      !explicit.has('admin.listener') && int('port') === 0,
+    ),
+    adminRequestMaxBytes: int('admin.request.max.bytes'),
+    metricsPerPartition: bool('metrics.per.partition.enable'),
     logDefaults,
     values,
     explicit,
   };
+}
+
+/** `HOST:PORT`, `:PORT` or `none`; `freePort` turns the port into 0. */
+export function parseAdminListener(
+  value: string,
+  freePort: boolean,
+): { readonly host: string; readonly port: number } | null {
+  const text = value.trim();
+  if (text === '' || text.toLowerCase() === 'none') return null;
+  const match = /^(?:(.*):)?(\d+)$/.exec(text.replace(/^https?:\/\//, ''));
+  if (!match) throw new InvalidConfigError(`admin.listener must be HOST:PORT or none, got '${value}'`);
+  const port = Number(match[2]);
+  if (port > 65535) throw new InvalidConfigError(`admin.listener port ${port} is out of range`);
+  return { host: match[1] || '127.0.0.1', port: freePort ? 0 : port };
 }

@@ -52,6 +52,7 @@ export type FetchOutcome =
  */
 export class ReplicaManager {
   private readonly waiters = new Map<string, Set<() => void>>();
+  private parkedFetches = 0;
   private stopping = false;
 
   constructor(
@@ -143,7 +144,12 @@ export class ReplicaManager {
   private waitForAppend(partitions: readonly PartitionFetch[], timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const keys = partitions.map((p) => `${p.topic}\u0000${p.partition}`);
+      this.parkedFetches++;
+      let settled = false;
       const done = () => {
+        if (settled) return;
+        settled = true;
+        this.parkedFetches--;
         clearTimeout(timer);
         for (const key of keys) this.waiters.get(key)?.delete(done);
         resolve();
@@ -155,6 +161,11 @@ export class ReplicaManager {
         set.add(done);
       }
     });
+  }
+
+  /** Fetches parked until data arrives or their wait ends (Kafka's fetch purgatory size). */
+  get waitingFetches(): number {
+    return this.parkedFetches;
   }
 
   /** Wakes fetches waiting on a partition (after an append or a high-watermark move). */

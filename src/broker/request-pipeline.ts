@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ConnectionInfo, FrameProcessor } from '../net/connection.js';
 import { CloseConnectionError } from '../net/connection.js';
 import { decodeMessage, isFlexibleVersion } from '../protocol/codec.js';
@@ -57,11 +58,29 @@ export class RequestPipeline implements FrameProcessor {
       services: this.services,
       logger: this.logger,
     };
-    const result = handler.handle(body, apiVersion, context);
-    if (result instanceof Promise) {
-      return result.then((response) => this.encode(handler, apiVersion, header.correlationId, response));
+    // Local time is the handler's own work; remote time is what it then waited for (long polls,
+    // coordinator writes), as Kafka's RequestMetrics split them.
+    const metrics = this.services.metrics;
+    const started = metrics ? performance.now() : 0;
+    let result: ReturnType<Handler['handle']>;
+    try {
+      result = handler.handle(body, apiVersion, context);
+    } catch (error) {
+      metrics?.requestFailed(handler.api.name);
+      throw error;
     }
-    return this.encode(handler, apiVersion, header.correlationId, result);
+    const handled = metrics ? performance.now() : 0;
+    const done = (response: unknown) => {
+      metrics?.requestCompleted(handler.api.name, apiVersion, handled - started, performance.now() - handled);
+      return this.encode(handler, apiVersion, header.correlationId, response);
+    };
+    if (result instanceof Promise) {
+      return result.then(done, (error) => {
+        metrics?.requestFailed(handler.api.name);
+        throw error;
+      });
+    }
+    return done(result);
   }
 
   private encode(handler: Handler, version: number, correlationId: number, response: unknown): Buffer | null {

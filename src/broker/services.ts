@@ -1,4 +1,5 @@
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
@@ -21,4 +22,6 @@ export interface BrokerServices {
   readonly txn?: TransactionCoordinator;
   readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
+  /** Prometheus metrics, when the admin HTTP port that serves them is enabled. */
+  readonly metrics?: BrokerMetrics;
 }

@@ -10,6 +10,8 @@ export interface ListenerOptions {
   readonly maxInflightBytesPerConnection: number;
   readonly maxInflightBytes: number;
   readonly logger: Logger;
+  /** Called for every accepted connection (metrics). */
+  readonly onConnection?: () => void;
 }
 
 /** A PLAINTEXT Kafka listener: accepts sockets and gives each a Connection. */
@@ -67,6 +69,7 @@ export class Listener {
       logger: this.options.logger,
     });
     this.connections.add(connection);
+    this.options.onConnection?.();
     socket.on('close', () => this.connections.delete(connection));
   }
 }

@@ -11,6 +11,8 @@ import { makeTempDir } from './temp-dir.js';
  */
 export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'group.initial.rebalance.delay.ms': '0',
+  // A free admin HTTP port, even for a broker restarted on a fixed Kafka port.
+  'admin.listener': '127.0.0.1:0',
 };
 
 /** Log level for brokers under test: silent unless SAMSA_TEST_LOG_LEVEL asks for more. */

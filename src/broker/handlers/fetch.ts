@@ -133,6 +133,7 @@ export const fetchHandler: Handler<FetchRequest> = {
       isolationLevel,
       partitions,
     });
+    const metrics = context.services.metrics;
     let next = 0;
     return {
       throttleTimeMs: 0,
@@ -140,13 +141,12 @@ export const fetchHandler: Handler<FetchRequest> = {
       sessionId: 0,
       responses: request.topics.map((t) => ({
         topic: t.topic,
-        partitions: t.partitions.map((p) =>
-          partitionData(
-            p.partition,
-            convertOutcome(outcomes[next++]!, version, p.fetchOffset),
-            isolationLevel === 1,
-          ),
-        ),
+        partitions: t.partitions.map((p) => {
+          const outcome = convertOutcome(outcomes[next++]!, version, p.fetchOffset);
+          if (outcome.ok) metrics?.fetched(t.topic, outcome.records.length);
+          else metrics?.fetchFailed(t.topic);
+          return partitionData(p.partition, outcome, isolationLevel === 1);
+        }),
       })),
     };
   },

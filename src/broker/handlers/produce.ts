@@ -1,3 +1,4 @@
+import type { BrokerMetrics } from '../../metrics/broker-metrics.js';
 import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Produce } from '../../protocol/messages/produce.js';
@@ -120,6 +121,27 @@ function logBadInput(
   }
 }
 
+function recordProduceMetrics(
+  metrics: BrokerMetrics,
+  request: ProduceRequest,
+  appends: readonly PartitionAppend[],
+  outcomes: readonly AppendOutcome[],
+  rejected: ReadonlyMap<string, SamsaError>,
+): void {
+  outcomes.forEach((outcome, i) => {
+    const append = appends[i]!;
+    if (outcome.ok) metrics.produced(append.topic, outcome.recordCount, append.records.length);
+    else metrics.produceFailed(append.topic, append.records.length);
+  });
+  if (rejected.size === 0) return;
+  for (const topic of request.topicData) {
+    for (const p of topic.partitionData) {
+      if (rejected.has(`${topic.name}\u0000${p.index}`))
+        metrics.produceFailed(topic.name, p.records?.length ?? 0);
+    }
+  }
+}
+
 /**
  * Produce: every partition's batches are validated and appended synchronously, before any await,
  * so pipelined requests on one connection land in the order they were sent. acks=0 gets no answer.
@@ -160,6 +182,8 @@ export const produceHandler: Handler<ProduceRequest> = {
     }
     const outcomes = replicas.append(appends);
     logBadInput(context, version, appends, outcomes, rejected);
+    const metrics = context.services.metrics;
+    if (metrics) recordProduceMetrics(metrics, request, appends, outcomes, rejected);
     if (request.acks === 0) return undefined;
     let next = 0;
     return {
