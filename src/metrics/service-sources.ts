@@ -53,7 +53,7 @@ export function serviceMetricsSources(
     },
     groupOffsets: (groupId): GroupOffsetSnapshot[] => {
       const fetched = services.groups?.fetchOffsets(groupId, null);
-      if (!fetched || fetched.error !== 'NONE') return [];
+      if (fetched?.error !== 'NONE') return [];
       return fetched.partitions
         .filter((p) => p.offset >= 0n)
         .map((p) => ({
