@@ -17,7 +17,8 @@ import {
   TRANSACTION_STATE_TOPIC_NAME,
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
-import { createLogger, type Logger, silentLogger } from '../util/logger.js';
+import { createLogger, type LogFormat, type Logger, moduleLogger, silentLogger } from '../util/logger.js';
+import { SAMSA_VERSION } from '../version.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
 import { groupHandlers } from './handlers/group-handlers.js';
@@ -49,8 +50,10 @@ export interface BrokerOptions {
   readonly config?: Record<string, string>;
   /** Read SAMSA_* environment variables (default true for the CLI, false when embedded). */
   readonly readEnv?: boolean;
-  /** pino level, or 'silent'. */
+  /** pino level, or 'silent', optionally with per-module levels: `info,storage=debug`. */
   readonly logLevel?: string;
+  /** Default: pretty on a terminal, JSON lines otherwise. */
+  readonly logFormat?: LogFormat;
   readonly logger?: Logger;
   readonly clock?: Clock;
 }
@@ -85,7 +88,9 @@ export class Broker {
     this.config = resolveBrokerConfig(file, env, flags);
     this.logger =
       options.logger ??
-      (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
+      (options.logLevel === 'silent'
+        ? silentLogger()
+        : createLogger({ level: options.logLevel, format: options.logFormat }));
     this.clock = options.clock ?? systemClock;
   }
 
@@ -127,7 +132,7 @@ export class Broker {
     const logs = new LogManager({
       dataDir,
       defaults: config.logDefaults,
-      logger: this.logger,
+      logger: this.moduleLog('storage'),
       clock: this.clock,
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       flushSchedulerIntervalMs: config.logFlushSchedulerIntervalMs,
@@ -141,10 +146,10 @@ export class Broker {
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
       liveBrokers: () => 1,
-      logger: this.logger,
+      logger: this.moduleLog('broker'),
     });
     topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.logger);
+    const replicas = new ReplicaManager(topics, this.clock, this.moduleLog('broker'));
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
     // Metrics are kept only when the admin port that serves them is on.
@@ -171,13 +176,13 @@ export class Broker {
       ...groupHandlers,
       ...txnHandlers,
     ]);
-    this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
+    this.listener = new Listener(new RequestPipeline(registry, this.services, this.moduleLog('broker')), {
       host: config.host,
       port: config.port,
       maxFrameBytes: config.socketRequestMaxBytes,
       maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
       maxInflightBytes: config.queuedMaxRequestBytes,
-      logger: this.logger,
+      logger: this.moduleLog('net'),
       onConnection: metrics ? () => metrics.connectionCreated(LISTENER_NAME) : undefined,
     });
     const port = await this.listener.listen();
@@ -195,21 +200,32 @@ export class Broker {
         address: config.adminListener,
         maxBodyBytes: config.adminRequestMaxBytes,
         readiness: () => this.readiness(),
-        logger: this.logger,
+        logger: this.moduleLog('http'),
       });
     }
     this.state = 'running';
+    const listeners = [`${LISTENER_NAME}://${config.host}:${port}`];
+    const admin = this.adminUrl ?? 'none';
+    // The first line a person sees: what runs, where to connect, where the data and console are.
     this.logger.info(
       {
+        banner: `Samsa ${SAMSA_VERSION} · ${listeners.join(', ')} · admin ${admin} · data ${dataDir} · cluster ${store.clusterId}`,
+        version: SAMSA_VERSION,
+        listeners,
         host: config.host,
         port,
         advertised: this.bootstrap,
-        admin: this.adminUrl ?? 'none',
+        admin,
         dataDir,
         clusterId: store.clusterId,
       },
       'listening',
     );
+  }
+
+  /** The logger of one part of the broker, at its own level when `--log-level` names one. */
+  private moduleLog(module: string): Logger {
+    return moduleLogger(this.logger, module);
   }
 
   /** What /v1/ready reports: each part of start-up that must have finished before clients are served. */
@@ -241,7 +257,7 @@ export class Broker {
       config: { ...config, offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000 },
       offsetsLog: new PartitionLogOffsetsLog((p) => topics.logFor(OFFSETS_TOPIC, p), this.clock),
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('group'),
     });
     await groups.startup();
     return groups;
@@ -279,7 +295,7 @@ export class Broker {
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
       offsetsTopic: OFFSETS_TOPIC,
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('txn'),
     });
     const txn = new TransactionCoordinator({
       config: {
@@ -300,7 +316,7 @@ export class Broker {
       producerIds: new ProducerIdManager(dataDir, config.brokerId),
       markers: txnMarkers,
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('txn'),
     });
     await txn.startup();
     return { txn, txnMarkers };

@@ -154,7 +154,10 @@ export class TopicRegistry {
     const meta = this.validateNew(topic);
     await this.store.putTopic(meta);
     this.ensureLogs(meta);
-    this.options.logger.info(
+    // Internal topics are created at a first start-up: a detail, not news for the operator.
+    const log = this.isInternal(meta.name) ? this.options.logger.debug : this.options.logger.info;
+    log.call(
+      this.options.logger,
       { topic: meta.name, partitions: meta.partitions, configs: meta.configs },
       'created topic',
     );

@@ -117,7 +117,7 @@ export class LogManager {
     fs.rmSync(marker, { force: true });
     fsyncDirectory(this.dataDir);
     this.started = true;
-    this.logger.info(
+    this.logger.debug(
       {
         logs: this.logs.size,
         cleanShutdown: this.hadCleanShutdown,

@@ -155,7 +155,7 @@ export class TransactionCoordinator {
       (md) => md.state === TransactionState.PrepareCommit || md.state === TransactionState.PrepareAbort,
     );
     for (const md of prepared) await this.completeTransaction(md);
-    this.logger.info(
+    this.logger.debug(
       { transactionalIds: this.txns.size, completedOnLoad: prepared.length },
       'loaded __transaction_state',
     );

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Broker } from '../../broker/broker.js';
+import { UsageError } from './shared.js';
 
 export const START_HELP = `Usage: samsa start [options]
 
@@ -12,7 +13,12 @@ Options:
   --data-dir <dir>          data directory (default ./data)
   --config <file>           a server.properties file (Kafka config names)
   --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
-  --log-level <level>       trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL)
+  --admin-port <n|none>     admin HTTP port (metrics, health, REST API, console) on 127.0.0.1;
+                            0 for any free port, none to disable (default 9644; admin.listener)
+  --log-level <levels>      trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL),
+                            with per-module levels: info,storage=debug,net=warn
+                            (modules: broker, net, storage, group, txn, http)
+  --log-format <f>          pretty (default on a terminal) or json (default otherwise)
   -h, --help                show this help
 `;
 
@@ -38,6 +44,8 @@ export async function startCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'admin-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +54,16 @@ export async function startCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parseSetFlags(values.set ?? []);
+  const adminPort = values['admin-port'];
+  if (adminPort !== undefined) {
+    if (adminPort !== 'none' && !/^\d+$/.test(adminPort))
+      throw new UsageError('--admin-port takes a port number or none');
+    config['admin.listener'] = adminPort === 'none' ? 'none' : `127.0.0.1:${adminPort}`;
+  }
+  const logFormat = values['log-format'];
+  if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
+    throw new UsageError('--log-format takes pretty or json');
+  }
   const broker = new Broker({
     host: values.host,
     port: values.port === undefined ? undefined : Number(values.port),
@@ -55,21 +73,27 @@ export async function startCommand(argv: string[]): Promise<number> {
     config,
     readEnv: true,
     logLevel: values['log-level'],
+    logFormat,
   });
-  await broker.start();
-  await new Promise<void>((resolve) => {
+  // Signal handlers go in before start-up, so a SIGTERM right after "listening" still stops gracefully.
+  const started = broker.start();
+  const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       broker.logger.info({ signal }, 'shutting down');
-      broker.stop().then(resolve, (err) => {
-        broker.logger.error({ err }, 'shutdown failed');
-        resolve();
-      });
+      started
+        .then(() => broker.stop())
+        .then(resolve, (err) => {
+          broker.logger.error({ err }, 'shutdown failed');
+          resolve();
+        });
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
   });
+  await started;
+  await stopped;
   return 0;
 }
