@@ -218,6 +218,7 @@ export class Broker {
         admin,
         dataDir,
         clusterId: store.clusterId,
+        cleanShutdown: logs.hadCleanShutdown,
       },
       'listening',
     );
