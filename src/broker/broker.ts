@@ -3,8 +3,7 @@ import { resolve } from 'node:path';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
-import { startAdminHttp } from '../http/admin.js';
-import type { AdminServer } from '../http/admin-server.js';
+import { type AdminHttp, startAdminHttp } from '../http/admin.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
@@ -74,7 +73,7 @@ export class Broker {
   private readonly clock: Clock;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
-  private admin: AdminServer | undefined;
+  private admin: AdminHttp | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 
   constructor(options: BrokerOptions = {}) {
@@ -199,7 +198,9 @@ export class Broker {
       this.admin = await startAdminHttp(this.services, {
         address: config.adminListener,
         maxBodyBytes: config.adminRequestMaxBytes,
+        requestTimeoutMs: config.adminRequestTimeoutMs,
         readiness: () => this.readiness(),
+        bootstrap: () => this.bootstrap,
         logger: this.moduleLog('http'),
       });
     }

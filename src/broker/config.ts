@@ -156,6 +156,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Largest HTTP request body the admin port accepts',
   },
   {
+    name: 'admin.request.timeout.ms',
+    type: 'int',
+    default: '30000',
+    doc: 'An HTTP request to the admin port must arrive whole within this long (slow headers and bodies are cut off)',
+  },
+  {
     name: 'metrics.per.partition.enable',
     type: 'boolean',
     default: 'true',
@@ -202,6 +208,7 @@ export interface BrokerConfig {
   /** The admin HTTP port's address, or null when it is disabled. */
   readonly adminListener: { readonly host: string; readonly port: number } | null;
   readonly adminRequestMaxBytes: number;
+  readonly adminRequestTimeoutMs: number;
   readonly metricsPerPartition: boolean;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
@@ -319,6 +326,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
       !explicit.has('admin.listener') && int('port') === 0,
     ),
     adminRequestMaxBytes: int('admin.request.max.bytes'),
+    adminRequestTimeoutMs: int('admin.request.timeout.ms'),
     metricsPerPartition: bool('metrics.per.partition.enable'),
     logDefaults,
     values,

@@ -45,7 +45,12 @@ export class AdminServer {
   listen(): Promise<number> {
     const options = this.options;
     const server = createServer(
-      { maxHeaderSize: options.maxHeaderBytes, requestTimeout: options.requestTimeoutMs },
+      {
+        maxHeaderSize: options.maxHeaderBytes,
+        requestTimeout: options.requestTimeoutMs,
+        // How often Node checks for requests past their timeout (its default is 30 s).
+        connectionsCheckingInterval: Math.max(100, Math.min(1000, options.requestTimeoutMs / 4)),
+      },
       (req, res) => void this.dispatch(req, res),
     );
     server.headersTimeout = Math.min(options.requestTimeoutMs, 60_000);

@@ -1,37 +1,62 @@
 import type { BrokerServices } from '../broker/services.js';
 import type { Logger } from '../util/logger.js';
 import { AdminServer, type Route } from './admin-server.js';
+import { RestClient } from './rest/rest-client.js';
+import { RestRouter } from './rest/router.js';
+import { addV2Routes } from './rest/v2.js';
+import { addV3Routes } from './rest/v3.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 
 export interface AdminHttpOptions {
   readonly address: { readonly host: string; readonly port: number };
   readonly maxBodyBytes: number;
+  /** A request must arrive whole within this long (slow-loris headers and bodies are cut off). */
+  readonly requestTimeoutMs: number;
   readonly readiness: ReadinessChecks;
+  /** This broker's Kafka listener, which the REST API uses as a client. */
+  readonly bootstrap: () => string;
   readonly logger: Logger;
 }
 
 /** Header blocks above this get 431; nothing the API or console sends comes near it. */
 const MAX_HEADER_BYTES = 16 * 1024;
-/** A request must arrive whole within this long (slow-loris bodies and headers are cut off). */
-const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The running admin HTTP port. */
+export interface AdminHttp {
+  readonly port: number;
+  close(): Promise<void>;
+}
 
 /** Binds the broker's admin HTTP port with every route it serves. */
 export async function startAdminHttp(
   services: BrokerServices,
   options: AdminHttpOptions,
-): Promise<AdminServer> {
+): Promise<AdminHttp> {
+  const rest = new RestClient(options.bootstrap);
+  const api = new RestRouter();
+  addV3Routes(api, rest);
+  addV2Routes(api, rest);
   const routes: Route[] = [healthRoutes(options.readiness)];
   if (services.metrics) routes.push(metricsRoute(services.metrics));
+  routes.push(api.route());
   const server = new AdminServer({
     host: options.address.host,
     port: options.address.port,
     routes,
     maxBodyBytes: options.maxBodyBytes,
     maxHeaderBytes: MAX_HEADER_BYTES,
-    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs,
     logger: options.logger,
   });
   await server.listen();
-  return server;
+  return {
+    get port() {
+      return server.port;
+    },
+    async close() {
+      await server.close();
+      await rest.close();
+    },
+  };
 }
