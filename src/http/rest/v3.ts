@@ -22,7 +22,7 @@ export function addV3Routes(router: RestRouter, rest: RestClient): void {
   const topicOf = async (name: string) => {
     const metadata = await rest.cluster.metadata([name]);
     const topic = metadata.topics.find((t) => t.name === name);
-    if (!topic || topic.errorCode !== 0)
+    if (topic?.errorCode !== 0)
       throw new HttpError(404, `This server does not host this topic-partition.`, 40403);
     return topic;
   };
