@@ -1,6 +1,9 @@
 import type { BrokerServices } from '../broker/services.js';
 import type { Logger } from '../util/logger.js';
+import { SAMSA_VERSION } from '../version.js';
 import { AdminServer, type Route } from './admin-server.js';
+import { addConsoleApiRoutes } from './console/console-api.js';
+import { consoleRoute } from './console/console-assets.js';
 import { RestClient } from './rest/rest-client.js';
 import { RestRouter } from './rest/router.js';
 import { addV2Routes } from './rest/v2.js';
@@ -37,9 +40,15 @@ export async function startAdminHttp(
   const api = new RestRouter();
   addV3Routes(api, rest);
   addV2Routes(api, rest);
+  addConsoleApiRoutes(api, rest, {
+    version: SAMSA_VERSION,
+    metrics: services.metrics,
+    transactions: () => services.txn?.listTransactions([], []).transactions ?? [],
+  });
   const routes: Route[] = [healthRoutes(options.readiness)];
   if (services.metrics) routes.push(metricsRoute(services.metrics));
-  routes.push(api.route());
+  // Before the API: a browser asking for /topics gets the console, a REST client the v2 topic list.
+  routes.push(consoleRoute(), api.route());
   const server = new AdminServer({
     host: options.address.host,
     port: options.address.port,

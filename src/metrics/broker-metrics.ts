@@ -43,6 +43,14 @@ export interface ClusterSnapshot {
   readonly isrExpands: number;
 }
 
+export interface TopicTotals {
+  readonly topic: string;
+  readonly messagesIn: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly sizeBytes: number;
+}
+
 export interface BrokerMetricsOptions {
   /** Per-partition series (log size, offsets, segments, group lag); off bounds cardinality. */
   readonly perPartition: boolean;
@@ -193,6 +201,28 @@ export class BrokerMetrics {
 
   requestFailed(request: string): void {
     this.requestErrors.inc({ request });
+  }
+
+  /** Per topic since start: records and bytes in and out, and bytes on disk here (for the console). */
+  async topicTotals(): Promise<TopicTotals[]> {
+    const totals = new Map<
+      string,
+      { messagesIn: number; bytesIn: number; bytesOut: number; sizeBytes: number }
+    >();
+    const entry = (topic: string) => {
+      let t = totals.get(topic);
+      if (!t) totals.set(topic, (t = { messagesIn: 0, bytesIn: 0, bytesOut: 0, sizeBytes: 0 }));
+      return t;
+    };
+    for (const [metric, field] of [
+      [this.messagesIn, 'messagesIn'],
+      [this.bytesIn, 'bytesIn'],
+      [this.bytesOut, 'bytesOut'],
+    ] as const) {
+      for (const v of (await metric.get()).values) entry(String(v.labels.topic))[field] += v.value;
+    }
+    for (const p of this.sources?.partitions() ?? []) entry(p.topic).sizeBytes += p.sizeBytes;
+    return [...totals].map(([topic, t]) => ({ topic, ...t }));
   }
 
   /** The Prometheus text exposition of every metric. */

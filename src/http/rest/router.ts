@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { AdminRequest, Route } from '../admin-server.js';
 import { HttpError, sendJson } from '../http-response.js';
 import { httpErrorFor } from './rest-client.js';
@@ -7,6 +9,8 @@ export interface RestResult {
   /** Omitted for 204. */
   readonly body?: unknown;
   readonly contentType?: string;
+  /** Sent as one JSON line per item as they come (NDJSON), for answers that report progress. */
+  readonly stream?: AsyncIterable<unknown>;
 }
 
 export type RestHandler = (
@@ -47,7 +51,9 @@ export class RestRouter {
         } catch (error) {
           throw httpErrorFor(error);
         }
-        if (result.status === 204 || result.body === undefined) {
+        if (result.stream) {
+          await streamLines(response, result.status, result.contentType, result.stream);
+        } else if (result.status === 204 || result.body === undefined) {
           response.writeHead(result.status);
           response.end();
         } else {
@@ -60,6 +66,39 @@ export class RestRouter {
     };
   }
 }
+
+/**
+ * Writes each item as a JSON line. An error before the first line is an ordinary HTTP error; after
+ * it, the status is sent already, so the error becomes the last line.
+ */
+async function streamLines(
+  response: ServerResponse,
+  status: number,
+  contentType: string | undefined,
+  items: AsyncIterable<unknown>,
+): Promise<void> {
+  const iterator = items[Symbol.asyncIterator]();
+  let next: IteratorResult<unknown>;
+  try {
+    next = await iterator.next();
+  } catch (error) {
+    throw httpErrorFor(error);
+  }
+  response.writeHead(status, { 'content-type': contentType ?? 'application/x-ndjson' });
+  response.on('close', () => void iterator.return?.());
+  try {
+    while (!next.done && !response.destroyed) {
+      if (!response.write(`${toJson(next.value)}\n`)) await once(response, 'drain');
+      next = await iterator.next();
+    }
+  } catch (error) {
+    response.write(`${toJson({ type: 'error', message: httpErrorFor(error).message })}\n`);
+  }
+  response.end();
+}
+
+const toJson = (value: unknown) =>
+  JSON.stringify(value, (_key, v) => (typeof v === 'bigint' ? String(v) : v));
 
 function match(pattern: readonly string[], segments: readonly string[]): Record<string, string> | null {
   if (pattern.length !== segments.length) return null;
