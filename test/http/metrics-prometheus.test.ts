@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Consumer, Kafka } from 'kafkajs';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { repoRoot } from '../helpers/paths.js';
 import { startPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -128,6 +131,21 @@ describe('metrics scraped by Prometheus', { timeout: 120_000 }, () => {
     assert.ok(sum(fetchLatency) >= 1);
     const connections = await prometheus.query('samsa_socket_server_connections{listener="PLAINTEXT"}');
     assert.ok(sum(connections) >= 1, 'the consumer connections are counted');
+  });
+
+  test('every metric the Grafana dashboard queries is exported', async () => {
+    const dashboard = fs.readFileSync(path.join(repoRoot, 'docs', 'grafana', 'samsa-dashboard.json'), 'utf8');
+    const queried = new Set([...dashboard.matchAll(/samsa_[a-z_]+/g)].map((m) => m[0]));
+    const text = await (await fetch(`${broker.broker.adminUrl}/metrics`)).text();
+    const exported = new Set([...text.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
+    assert.ok(queried.size >= 15, `the dashboard queries ${queried.size} metrics`);
+    // A histogram's series are its name plus _bucket, _count and _sum.
+    const isExported = (name: string) =>
+      exported.has(name) || exported.has(name.replace(/_(bucket|count|sum)$/, ''));
+    assert.deepEqual(
+      [...queried].filter((name) => !isExported(name)),
+      [],
+    );
   });
 
   test('health and readiness', async () => {
