@@ -2,6 +2,7 @@ import { SamsaError } from '../util/errors.js';
 import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
+import { PERF_HELP, perfCommand } from './commands/perf.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
@@ -22,6 +23,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: 'list, describe (offsets and lag), delete consumer groups; reset offsets',
   },
   txn: { run: txnCommand, summary: 'list and describe transactions' },
+  perf: {
+    run: perfCommand,
+    summary: 'load tests: produce or consume as fast as possible, with latency percentiles',
+  },
 };
 
 /** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
@@ -58,4 +63,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PERF_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
