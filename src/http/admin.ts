@@ -7,6 +7,7 @@ import { consoleRoute } from './console/console-assets.js';
 import { RestClient } from './rest/rest-client.js';
 import { RestRouter } from './rest/router.js';
 import { addV2Routes } from './rest/v2.js';
+import { addV2ConsumerRoutes } from './rest/v2-consumers.js';
 import { addV3Routes } from './rest/v3.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -40,6 +41,7 @@ export async function startAdminHttp(
   const api = new RestRouter();
   addV3Routes(api, rest);
   addV2Routes(api, rest);
+  const consumers = addV2ConsumerRoutes(api, rest);
   addConsoleApiRoutes(api, rest, {
     version: SAMSA_VERSION,
     metrics: services.metrics,
@@ -65,6 +67,7 @@ export async function startAdminHttp(
     },
     async close() {
       await server.close();
+      await consumers.close();
       await rest.close();
     },
   };

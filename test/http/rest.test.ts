@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -14,6 +15,29 @@ interface Answer {
   status: number;
   body: any;
   contentType: string;
+}
+
+function getWithBody(url: string, body: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const text = JSON.stringify(body);
+    const req = http.request(
+      url,
+      {
+        method: 'GET',
+        headers: {
+          'content-type': 'application/vnd.kafka.v2+json',
+          'content-length': Buffer.byteLength(text),
+        },
+      },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8').on('data', (c: string) => (data += c));
+        res.on('end', () => resolve(JSON.parse(data)));
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
 }
 
 /** kcat reads a topic from the beginning: `key:value` per record. */
@@ -270,6 +294,128 @@ describe('REST API', { timeout: 120_000 }, () => {
     assert.equal(summary.body.total_lag, 5);
     assert.equal(summary.body.max_lag_partition_id, 1);
     assert.equal((await call('GET', `/v3/clusters/${clusterId}/consumer-groups/no-such-group`)).status, 404);
+  });
+
+  test('v2 consumer instances: subscribe as group members, read, commit, assign and seek, delete', async () => {
+    const topic = uniqueTopic('rest-v2-consume');
+    const groupId = `rest-v2-group-${process.pid}`;
+    const json = { 'content-type': 'application/vnd.kafka.json.v2+json' };
+    const v2 = { 'content-type': 'application/vnd.kafka.v2+json' };
+    await call('POST', `/v3/clusters/${clusterId}/topics`, { topic_name: topic, partitions_count: 2 });
+    await call(
+      'POST',
+      `/topics/${topic}`,
+      { records: Array.from({ length: 6 }, (_, i) => ({ partition: i % 2, value: { i } })) },
+      json,
+    );
+
+    const a = await call(
+      'POST',
+      `/consumers/${groupId}`,
+      { name: 'a', format: 'json', 'auto.offset.reset': 'earliest' },
+      v2,
+    );
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    assert.equal(a.body.base_uri, `${base}/consumers/${groupId}/instances/a`);
+    assert.equal((await call('POST', `/consumers/${groupId}`, { name: 'a' }, v2)).status, 409);
+    assert.equal(
+      (await call('POST', `/consumers/${groupId}/instances/a/subscription`, { topics: [topic] }, v2)).status,
+      204,
+    );
+
+    const read = async (name: string) => {
+      const r = await call('GET', `/consumers/${groupId}/instances/${name}/records?timeout=500`, undefined, {
+        accept: 'application/vnd.kafka.json.v2+json',
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body as { partition: number; offset: number; value: { i: number } }[];
+    };
+    const seen: number[] = [];
+    await waitFor(
+      async () => {
+        seen.push(...(await read('a')).map((r) => r.value.i));
+        return seen.length >= 6;
+      },
+      { timeoutMs: 30_000, description: 'instance a reads every record' },
+    );
+    assert.deepEqual([...seen].sort(), [0, 1, 2, 3, 4, 5]);
+    // Auto-commit: the group's lag is 0 on both partitions, as a Kafka client's would be.
+    const lags = await call('GET', `/v3/clusters/${clusterId}/consumer-groups/${groupId}/lags`);
+    assert.deepEqual(
+      lags.body.data.map((l: any) => l.lag),
+      [0, 0],
+    );
+    const members = await call('GET', `/v3/clusters/${clusterId}/consumer-groups/${groupId}/consumers`);
+    assert.equal(members.body.data.length, 1);
+    assert.equal(members.body.data[0].assigned_partitions.length, 2);
+
+    const wrongFormat = await call('GET', `/consumers/${groupId}/instances/a/records`, undefined, {
+      accept: 'application/vnd.kafka.binary.v2+json',
+    });
+    assert.equal(wrongFormat.status, 406);
+    assert.equal(wrongFormat.body.error_code, 40601);
+
+    // A binary instance on a manual assignment, seeking back to the beginning of partition 1.
+    await call('POST', `/consumers/${groupId}-manual`, { name: 'b', format: 'binary' }, v2);
+    const bBase = `/consumers/${groupId}-manual/instances/b`;
+    assert.equal(
+      (await call('POST', `${bBase}/assignments`, { partitions: [{ topic, partition: 1 }] }, v2)).status,
+      204,
+    );
+    assert.equal(
+      (await call('POST', `${bBase}/positions/beginning`, { partitions: [{ topic, partition: 1 }] }, v2))
+        .status,
+      204,
+    );
+    const binary = await waitFor(
+      async () => {
+        const r = await call('GET', `${bBase}/records?timeout=500`, undefined, {
+          accept: 'application/vnd.kafka.binary.v2+json',
+        });
+        return r.body.length >= 3 ? r.body : undefined;
+      },
+      { timeoutMs: 20_000, description: 'instance b reads partition 1' },
+    );
+    assert.deepEqual(
+      binary.map((r: any) => JSON.parse(Buffer.from(r.value, 'base64').toString()).i),
+      [1, 3, 5],
+    );
+    assert.equal(
+      (await call('POST', `${bBase}/offsets`, { offsets: [{ topic, partition: 1, offset: 1 }] }, v2)).status,
+      200,
+    );
+    // REST Proxy's GET .../offsets carries a body, as curl sends it (fetch cannot).
+    const committed = await getWithBody(`${base}${bBase}/offsets`, { partitions: [{ topic, partition: 1 }] });
+    assert.equal(committed.offsets[0].offset, 2, 'REST Proxy commits the offset after the one named');
+
+    // A second instance joins: the group rebalances and each instance owns one partition.
+    await call('POST', `/consumers/${groupId}`, { name: 'a2', format: 'json' }, v2);
+    assert.equal(
+      (await call('POST', `/consumers/${groupId}/instances/a2/subscription`, { topics: [topic] }, v2)).status,
+      204,
+    );
+    await waitFor(
+      async () => {
+        await read('a');
+        const owned = await Promise.all(
+          ['a', 'a2'].map(
+            async (n) =>
+              (await call('GET', `/consumers/${groupId}/instances/${n}/assignments`)).body.partitions,
+          ),
+        );
+        return owned.every((o) => o.length === 1) && owned[0][0].partition !== owned[1][0].partition;
+      },
+      { timeoutMs: 30_000, description: 'the two instances split the partitions' },
+    );
+    assert.equal((await call('DELETE', `/consumers/${groupId}/instances/a2`)).status, 204);
+    assert.equal((await call('DELETE', `/consumers/${groupId}/instances/a`)).status, 204);
+    assert.equal((await call('DELETE', bBase)).status, 204);
+    assert.equal((await call('GET', `/consumers/${groupId}/instances/a/records`)).status, 404);
+    await waitFor(
+      async () =>
+        (await call('GET', `/v3/clusters/${clusterId}/consumer-groups/${groupId}`)).body.state === 'EMPTY',
+      { timeoutMs: 10_000, description: 'the group is empty once its instance is deleted' },
+    );
   });
 
   test('bad input gets a clear 4xx, and the broker keeps serving', async () => {

@@ -17,12 +17,16 @@ export class RestClient {
   constructor(private readonly bootstrap: () => string) {}
 
   get cluster(): ClusterClient {
-    this.client ??= new ClusterClient({
-      brokers: this.bootstrap(),
-      clientId: 'samsa-rest',
-      connectTimeoutMs: 5_000,
-    });
+    this.client ??= this.newCluster('samsa-rest');
     return this.client;
+  }
+
+  /**
+   * A client with connections of its own, for a consumer instance: a broker answers a connection's
+   * requests in order, so one member's JoinGroup or long poll must not hold up another's heartbeat.
+   */
+  newCluster(clientId: string): ClusterClient {
+    return new ClusterClient({ brokers: this.bootstrap(), clientId, connectTimeoutMs: 5_000 });
   }
 
   get admin(): Admin {
