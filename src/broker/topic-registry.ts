@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { KnownBrokers } from '../cluster/known-brokers.js';
 import type { MetadataStore, TopicMetadata } from '../cluster/metadata-store.js';
 import type { Log } from '../storage/log.js';
 import { type LogConfig, logConfigFrom } from '../storage/log-config.js';
@@ -10,6 +11,7 @@ import {
   UnknownTopicOrPartitionError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { validateNewPartitionsAssignment, validateNewTopicAssignment } from './replica-assignment.js';
 
 /** Kafka's limit (Topic.MAX_NAME_LENGTH): a partition directory name must fit in 255 bytes. */
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -40,6 +42,8 @@ export interface NewTopic {
   /** -1 takes `default.replication.factor`. */
   readonly replicationFactor: number;
   readonly configs: Record<string, string>;
+  /** A manual assignment, partition → broker ids (then `partitions` and `replicationFactor` are -1). */
+  readonly assignments?: ReadonlyMap<number, readonly number[]>;
 }
 
 /**
@@ -54,7 +58,7 @@ export class TopicRegistry {
       readonly logDefaults: LogConfig;
       readonly numPartitions: number;
       readonly defaultReplicationFactor: number;
-      readonly liveBrokers: () => number;
+      readonly brokers: KnownBrokers;
       readonly logger: Logger;
     },
   ) {}
@@ -121,6 +125,7 @@ export class TopicRegistry {
     if (collides) {
       throw new InvalidTopicError(`topic '${topic.name}' collides with existing topic '${collides.name}'`);
     }
+    if (topic.assignments !== undefined && topic.assignments.size > 0) return this.validateAssigned(topic);
     const partitions = topic.partitions === -1 ? this.options.numPartitions : topic.partitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new SamsaError(
@@ -133,12 +138,29 @@ export class TopicRegistry {
     if (replicationFactor < 1) {
       throw new SamsaError('INVALID_REPLICATION_FACTOR', 'replication factor must be at least 1');
     }
-    if (replicationFactor > this.options.liveBrokers()) {
+    const brokers = this.options.brokers.brokerIds().length;
+    if (replicationFactor > brokers) {
       throw new SamsaError(
         'INVALID_REPLICATION_FACTOR',
-        `replication factor ${replicationFactor} is larger than the ${this.options.liveBrokers()} available brokers`,
+        `replication factor ${replicationFactor} is larger than the ${brokers} available brokers`,
       );
     }
+    return this.newMetadata(topic, partitions, replicationFactor);
+  }
+
+  /** A topic with a manual assignment: its shape comes from the assignment (ZkAdminManager.createTopics). */
+  private validateAssigned(topic: NewTopic): TopicMetadata {
+    if (topic.partitions !== -1 || topic.replicationFactor !== -1) {
+      throw new SamsaError(
+        'INVALID_REQUEST',
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    const shape = validateNewTopicAssignment(topic.assignments!, this.options.brokers.brokerIds());
+    return this.newMetadata(topic, shape.partitions, shape.replicationFactor);
+  }
+
+  private newMetadata(topic: NewTopic, partitions: number, replicationFactor: number): TopicMetadata {
     const meta: TopicMetadata = {
       name: topic.name,
       topicId: randomBytes(16),
@@ -170,24 +192,45 @@ export class TopicRegistry {
     return meta;
   }
 
-  /** CreatePartitions: partitions can only grow. */
-  validateAddPartitions(name: string, totalCount: number): TopicMetadata {
+  /**
+   * CreatePartitions: partitions can only grow; `assignments` (broker ids of each new partition)
+   * must name known brokers, one list per new partition, with the topic's replication factor.
+   */
+  validateAddPartitions(
+    name: string,
+    totalCount: number,
+    assignments: readonly (readonly number[])[] | null = null,
+  ): TopicMetadata {
     const meta = this.store.getTopic(name);
-    if (!meta) throw new UnknownTopicOrPartitionError(`topic '${name}' does not exist`);
+    if (!meta) throw new UnknownTopicOrPartitionError(`The topic '${name}' does not exist.`);
     if (totalCount < meta.partitions) {
       throw new SamsaError(
         'INVALID_PARTITIONS',
-        `topic currently has ${meta.partitions} partitions, which is higher than the requested ${totalCount}`,
+        `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${totalCount}.`,
       );
     }
     if (totalCount === meta.partitions) {
-      throw new SamsaError('INVALID_PARTITIONS', `topic already has ${meta.partitions} partitions`);
+      throw new SamsaError('INVALID_PARTITIONS', `Topic already has ${meta.partitions} partitions.`);
+    }
+    if (assignments !== null) {
+      const brokers = this.options.brokers.brokerIds();
+      validateNewPartitionsAssignment(
+        assignments,
+        meta.partitions,
+        meta.replicationFactor,
+        totalCount,
+        brokers,
+      );
     }
     return { ...meta, partitions: totalCount };
   }
 
-  async addPartitions(name: string, totalCount: number): Promise<void> {
-    const meta = this.validateAddPartitions(name, totalCount);
+  async addPartitions(
+    name: string,
+    totalCount: number,
+    assignments: readonly (readonly number[])[] | null = null,
+  ): Promise<void> {
+    const meta = this.validateAddPartitions(name, totalCount, assignments);
     await this.store.putTopic(meta);
     this.ensureLogs(meta);
     this.options.logger.info({ topic: name, partitions: totalCount }, 'added partitions');
