@@ -119,30 +119,27 @@ export class TopicRegistry {
   validateNew(topic: NewTopic): TopicMetadata {
     const nameError = topicNameError(topic.name);
     if (nameError) throw new InvalidTopicError(nameError);
-    if (this.store.getTopic(topic.name)) throw new TopicExistsError(`topic '${topic.name}' already exists`);
+    if (this.store.getTopic(topic.name)) throw new TopicExistsError(`Topic '${topic.name}' already exists.`);
     const key = collisionKey(topic.name);
     const collides = this.store.listTopics().find((t) => collisionKey(t.name) === key);
     if (collides) {
-      throw new InvalidTopicError(`topic '${topic.name}' collides with existing topic '${collides.name}'`);
+      throw new InvalidTopicError(`Topic '${topic.name}' collides with existing topics: ${collides.name}`);
     }
     if (topic.assignments !== undefined && topic.assignments.size > 0) return this.validateAssigned(topic);
     const partitions = topic.partitions === -1 ? this.options.numPartitions : topic.partitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new SamsaError(
-        'INVALID_PARTITIONS',
-        `number of partitions must be at least 1, got ${partitions}`,
-      );
+      throw new SamsaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
     }
     const replicationFactor =
       topic.replicationFactor === -1 ? this.options.defaultReplicationFactor : topic.replicationFactor;
     if (replicationFactor < 1) {
-      throw new SamsaError('INVALID_REPLICATION_FACTOR', 'replication factor must be at least 1');
+      throw new SamsaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
     }
     const brokers = this.options.brokers.brokerIds().length;
     if (replicationFactor > brokers) {
       throw new SamsaError(
         'INVALID_REPLICATION_FACTOR',
-        `replication factor ${replicationFactor} is larger than the ${brokers} available brokers`,
+        `Replication factor: ${replicationFactor} larger than available brokers: ${brokers}.`,
       );
     }
     return this.newMetadata(topic, partitions, replicationFactor);
