@@ -17,8 +17,14 @@ export type ConfigType =
   | 'class'
   | 'password';
 
+/**
+ * Kafka's `ConfigException`, as opposed to `InvalidConfigurationException` (InvalidConfigError):
+ * Kafka's AlterConfigs answers it with INVALID_REQUEST where CreateTopics says INVALID_CONFIG.
+ */
+export class ConfigDefError extends InvalidConfigError {}
+
 /** A bad value, as Kafka's `ConfigException(name, value, message)`. */
-export class ConfigValueError extends InvalidConfigError {
+export class ConfigValueError extends ConfigDefError {
   constructor(
     readonly configName: string,
     value: string,

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../util/errors.js';
-import type { ParsedValue } from './config-def.js';
+import { ConfigDefError, type ParsedValue } from './config-def.js';
 import { parseTopicConfig, TOPIC_CONFIG_DEFS, topicConfigDef } from './topic-config-defs.js';
 
 export { LONG_MAX } from './topic-config-defs.js';
@@ -110,7 +110,7 @@ export function validateTopicOverrides(
   }
   // LogConfig.validateRemoteStorageOnlyIfSystemEnabled: Samsa's "remote.log.storage.system.enable" is false.
   if (parsed.get('remote.storage.enable')?.value === true) {
-    throw new InvalidConfigError(
+    throw new ConfigDefError(
       'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.',
     );
   }

@@ -415,6 +415,10 @@ describe('topic admin handlers: assignments, configs, DescribeConfigs', () => {
       ErrorCode.INVALID_CONFIG,
       'Unknown topic config name: no.such',
     ]);
+    assert.deepEqual(await alter([{ name: 'remote.storage.enable', value: 'true' }]), [
+      ErrorCode.INVALID_REQUEST,
+      "Invalid config value for resource ConfigResource(type=TOPIC, name='altered'): Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.",
+    ]);
     assert.deepEqual(await alter([{ name: 'retention.ms', value: null }]), [
       ErrorCode.INVALID_REQUEST,
       'Null value not supported for : retention.ms',

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { AlterConfigs } from '../../protocol/messages/alter-configs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
-import { ConfigValueError } from '../../storage/config-def.js';
+import { ConfigDefError } from '../../storage/config-def.js';
 import { topicConfigDef } from '../../storage/topic-config-defs.js';
 import { InvalidConfigError, SamsaError, UnknownTopicOrPartitionError } from '../../util/errors.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
@@ -56,7 +56,7 @@ async function alterResources<C>(
       responses.push({ ...base, errorCode: ErrorCode.NONE, errorMessage: null });
     } catch (error) {
       const answered =
-        error instanceof ConfigValueError
+        error instanceof ConfigDefError
           ? new SamsaError(
               'INVALID_REQUEST',
               `Invalid config value for resource ConfigResource(type=TOPIC, name='${r.resourceName}'): ${error.message}`,
