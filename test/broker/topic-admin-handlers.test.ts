@@ -291,8 +291,12 @@ describe('topic admin handlers: assignments, configs, DescribeConfigs', () => {
       assert.equal(c.isSensitive, false);
       assert.ok(c.documentation && c.documentation.length > 10, c.name);
     }
-    const all = await describeConfigs(TOPIC, 'described', null);
+    const all = await describeConfigs(TOPIC, 'described', null, 4);
     assert.equal(all.configs.length, 36);
+    assert.ok(
+      all.configs.every((c: any) => c.documentation !== null && c.configType > 0),
+      'v4 carries types and docs',
+    );
     assert.ok(all.configs.some((c: any) => c.name === 'follower.replication.throttled.replicas'));
     const v0 = await describeConfigs(TOPIC, 'described', ['retention.bytes', 'cleanup.policy'], 0);
     assert.deepEqual(
