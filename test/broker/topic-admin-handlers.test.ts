@@ -124,6 +124,24 @@ describe('topic admin handlers: assignments, configs, DescribeConfigs', () => {
         [ErrorCode.INVALID_REPLICA_ASSIGNMENT, message],
       );
     }
+    const twice = await client.request(CreateTopics, 5, {
+      topics: ['dup', 'dup'].map((name) => ({
+        name,
+        numPartitions: 1,
+        replicationFactor: 1,
+        assignments: [],
+        configs: [],
+      })),
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
+    assert.deepEqual(
+      twice.topics.map((r: any) => [r.errorCode, r.errorMessage]),
+      [
+        [ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.'],
+        [ErrorCode.INVALID_REQUEST, 'Found multiple entries for this topic.'],
+      ],
+    );
     const assignments = [
       { partitionIndex: 1, brokerIds: [0] },
       { partitionIndex: 0, brokerIds: [0] },

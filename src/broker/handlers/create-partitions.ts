@@ -3,6 +3,7 @@ import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { SamsaError } from '../../util/errors.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
+import { repeatedNames } from './repeated-names.js';
 
 interface CreatePartitionsRequest {
   topics: { name: string; count: number; assignments: { brokerIds: number[] }[] | null }[];
@@ -16,13 +17,12 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
   maxVersion: 3,
   async handle(request, _version, context) {
     const { topics } = context.services;
-    const counts = new Map<string, number>();
-    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const repeated = repeatedNames(request.topics);
     const results = [];
     for (const t of request.topics) {
       try {
         // KafkaApis.handleCreatePartitionsRequest refuses a topic named twice.
-        if (counts.get(t.name)! > 1) throw new SamsaError('INVALID_REQUEST', 'Duplicate topic in request.');
+        if (repeated.has(t.name)) throw new SamsaError('INVALID_REQUEST', 'Duplicate topic in request.');
         const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;
         if (request.validateOnly) topics.validateAddPartitions(t.name, t.count, assignments);
         else await topics.addPartitions(t.name, t.count, assignments);

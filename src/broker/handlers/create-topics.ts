@@ -4,6 +4,7 @@ import { SamsaError } from '../../util/errors.js';
 import { describeTopicConfigs } from '../config-describer.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
+import { repeatedNames } from './repeated-names.js';
 
 interface CreatableTopic {
   name: string;
@@ -37,13 +38,12 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
   maxVersion: 7,
   async handle(request, _version, context) {
     const { topics, config } = context.services;
-    const counts = new Map<string, number>();
-    for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+    const repeated = repeatedNames(request.topics);
     const results = [];
     for (const t of request.topics) {
       try {
-        if (counts.get(t.name)! > 1)
-          throw new SamsaError('INVALID_REQUEST', `topic '${t.name}' appears twice`);
+        if (repeated.has(t.name))
+          throw new SamsaError('INVALID_REQUEST', 'Found multiple entries for this topic.');
         // A partition named twice keeps its last list, as Kafka's assignment map does.
         const assignments = new Map(t.assignments.map((a) => [a.partitionIndex, a.brokerIds] as const));
         const spec = {
