@@ -19,14 +19,15 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
 export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
-/** Topic.validate in Kafka. Returns the reason a name is illegal, or undefined. */
+/** Topic.validate in Kafka, with its messages. Returns the reason a name is illegal, or undefined. */
 export function topicNameError(name: string): string | undefined {
-  if (name.length === 0) return 'topic name is empty';
-  if (name === '.' || name === '..') return `topic name cannot be '.' or '..'`;
+  const illegal = 'Topic name is illegal';
+  if (name.length === 0) return `${illegal}, it can't be empty`;
+  if (name === '.' || name === '..') return `${illegal}, it can't be '.' or '..'`;
   if (name.length > MAX_TOPIC_NAME_LENGTH)
-    return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+    return `${illegal}, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
   if (!LEGAL_TOPIC_NAME.test(name))
-    return `topic name '${name}' has characters other than ASCII alphanumerics, '.', '_' and '-'`;
+    return `${illegal}, it contains a character other than ASCII alphanumerics, '.', '_' and '-', topic name: ${name}`;
   return undefined;
 }
 
