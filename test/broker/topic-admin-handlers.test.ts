@@ -329,9 +329,13 @@ describe('topic admin handlers: assignments, configs, DescribeConfigs', () => {
       [missing.errorCode, missing.errorMessage, missing.configs],
       [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null, []],
     );
-    assert.equal(
-      (await describeConfigs(TOPIC, 'bad name', null)).errorCode,
-      ErrorCode.INVALID_TOPIC_EXCEPTION,
+    const badName = await describeConfigs(TOPIC, 'bad name', null);
+    assert.deepEqual(
+      [badName.errorCode, badName.errorMessage],
+      [
+        ErrorCode.INVALID_TOPIC_EXCEPTION,
+        "Topic name is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-', topic name: bad name",
+      ],
     );
   });
 
