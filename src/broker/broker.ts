@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
@@ -122,7 +123,7 @@ export class Broker {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
-      liveBrokers: () => 1,
+      brokers: singleNodeBrokers(config.brokerId),
       logger: this.logger,
     });
     topics.startup();

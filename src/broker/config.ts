@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
-import {
-  DEFAULT_LOG_CONFIG,
-  type LogConfig,
-  logConfigFrom,
-  TOPIC_CONFIG_DEFS,
-} from '../storage/log-config.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
+import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
 
 /**
@@ -233,10 +229,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     values.set(def.name, def.default);
     known.set(def.name, def.type);
   }
-  const topicByBrokerName = new Map(TOPIC_CONFIG_DEFS.map((d) => [d.brokerName, d]));
-  for (const d of TOPIC_CONFIG_DEFS) {
-    values.set(d.brokerName, d.default);
-    known.set(d.brokerName, d.type === 'class' ? 'string' : (d.type as BrokerConfigDef['type']));
+  // The broker-level names of topic configs (log.retention.hours, ...) from the topic config table.
+  for (const d of BROKER_SYNONYM_DEFS) {
+    if (known.has(d.name)) continue;
+    if (d.default !== null) values.set(d.name, d.default);
+    known.set(d.name, d.type as BrokerConfigDef['type']);
   }
   for (const source of sources) {
     for (const [name, value] of Object.entries(source)) {
@@ -252,15 +249,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
   const int = (name: string) => Number.parseInt(values.get(name)!, 10);
   const bool = (name: string) => values.get(name)!.toLowerCase() === 'true';
 
-  const topicOverrides: Record<string, string> = {};
-  for (const [brokerName, def] of topicByBrokerName) {
-    if (explicit.has(brokerName)) topicOverrides[def.name] = values.get(brokerName)!;
-  }
-  // message.max.bytes is the broker-level name of max.message.bytes.
-  if (explicit.has('message.max.bytes') && !explicit.has('max.message.bytes')) {
-    topicOverrides['max.message.bytes'] = values.get('message.max.bytes')!;
-  }
-  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicOverrides);
+  const topicDefaults = topicDefaultsFromBroker(
+    (name) => explicit.has(name),
+    (name) => values.get(name)!,
+  );
+  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicDefaults);
 
   return {
     brokerId: int('broker.id'),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { KnownBrokers } from '../cluster/known-brokers.js';
 import type { MetadataStore, TopicMetadata } from '../cluster/metadata-store.js';
 import type { Log } from '../storage/log.js';
 import { type LogConfig, logConfigFrom } from '../storage/log-config.js';
@@ -10,6 +11,7 @@ import {
   UnknownTopicOrPartitionError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { validateNewPartitionsAssignment, validateNewTopicAssignment } from './replica-assignment.js';
 
 /** Kafka's limit (Topic.MAX_NAME_LENGTH): a partition directory name must fit in 255 bytes. */
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -17,14 +19,15 @@ const LEGAL_TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
 export const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state']);
 
-/** Topic.validate in Kafka. Returns the reason a name is illegal, or undefined. */
+/** Topic.validate in Kafka, with its messages. Returns the reason a name is illegal, or undefined. */
 export function topicNameError(name: string): string | undefined {
-  if (name.length === 0) return 'topic name is empty';
-  if (name === '.' || name === '..') return `topic name cannot be '.' or '..'`;
+  const illegal = 'Topic name is illegal';
+  if (name.length === 0) return `${illegal}, it can't be empty`;
+  if (name === '.' || name === '..') return `${illegal}, it can't be '.' or '..'`;
   if (name.length > MAX_TOPIC_NAME_LENGTH)
-    return `topic name is longer than ${MAX_TOPIC_NAME_LENGTH} characters`;
+    return `${illegal}, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
   if (!LEGAL_TOPIC_NAME.test(name))
-    return `topic name '${name}' has characters other than ASCII alphanumerics, '.', '_' and '-'`;
+    return `${illegal}, it contains a character other than ASCII alphanumerics, '.', '_' and '-', topic name: ${name}`;
   return undefined;
 }
 
@@ -40,6 +43,8 @@ export interface NewTopic {
   /** -1 takes `default.replication.factor`. */
   readonly replicationFactor: number;
   readonly configs: Record<string, string>;
+  /** A manual assignment, partition → broker ids (then `partitions` and `replicationFactor` are -1). */
+  readonly assignments?: ReadonlyMap<number, readonly number[]>;
 }
 
 /**
@@ -54,7 +59,7 @@ export class TopicRegistry {
       readonly logDefaults: LogConfig;
       readonly numPartitions: number;
       readonly defaultReplicationFactor: number;
-      readonly liveBrokers: () => number;
+      readonly brokers: KnownBrokers;
       readonly logger: Logger;
     },
   ) {}
@@ -115,30 +120,45 @@ export class TopicRegistry {
   validateNew(topic: NewTopic): TopicMetadata {
     const nameError = topicNameError(topic.name);
     if (nameError) throw new InvalidTopicError(nameError);
-    if (this.store.getTopic(topic.name)) throw new TopicExistsError(`topic '${topic.name}' already exists`);
+    if (this.store.getTopic(topic.name)) throw new TopicExistsError(`Topic '${topic.name}' already exists.`);
     const key = collisionKey(topic.name);
     const collides = this.store.listTopics().find((t) => collisionKey(t.name) === key);
     if (collides) {
-      throw new InvalidTopicError(`topic '${topic.name}' collides with existing topic '${collides.name}'`);
+      throw new InvalidTopicError(`Topic '${topic.name}' collides with existing topics: ${collides.name}`);
     }
+    if (topic.assignments !== undefined && topic.assignments.size > 0) return this.validateAssigned(topic);
     const partitions = topic.partitions === -1 ? this.options.numPartitions : topic.partitions;
     if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new SamsaError(
-        'INVALID_PARTITIONS',
-        `number of partitions must be at least 1, got ${partitions}`,
-      );
+      throw new SamsaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
     }
     const replicationFactor =
       topic.replicationFactor === -1 ? this.options.defaultReplicationFactor : topic.replicationFactor;
     if (replicationFactor < 1) {
-      throw new SamsaError('INVALID_REPLICATION_FACTOR', 'replication factor must be at least 1');
+      throw new SamsaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.');
     }
-    if (replicationFactor > this.options.liveBrokers()) {
+    const brokers = this.options.brokers.brokerIds().length;
+    if (replicationFactor > brokers) {
       throw new SamsaError(
         'INVALID_REPLICATION_FACTOR',
-        `replication factor ${replicationFactor} is larger than the ${this.options.liveBrokers()} available brokers`,
+        `Replication factor: ${replicationFactor} larger than available brokers: ${brokers}.`,
       );
     }
+    return this.newMetadata(topic, partitions, replicationFactor);
+  }
+
+  /** A topic with a manual assignment: its shape comes from the assignment (ZkAdminManager.createTopics). */
+  private validateAssigned(topic: NewTopic): TopicMetadata {
+    if (topic.partitions !== -1 || topic.replicationFactor !== -1) {
+      throw new SamsaError(
+        'INVALID_REQUEST',
+        'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.',
+      );
+    }
+    const shape = validateNewTopicAssignment(topic.assignments!, this.options.brokers.brokerIds());
+    return this.newMetadata(topic, shape.partitions, shape.replicationFactor);
+  }
+
+  private newMetadata(topic: NewTopic, partitions: number, replicationFactor: number): TopicMetadata {
     const meta: TopicMetadata = {
       name: topic.name,
       topicId: randomBytes(16),
@@ -170,24 +190,45 @@ export class TopicRegistry {
     return meta;
   }
 
-  /** CreatePartitions: partitions can only grow. */
-  validateAddPartitions(name: string, totalCount: number): TopicMetadata {
+  /**
+   * CreatePartitions: partitions can only grow; `assignments` (broker ids of each new partition)
+   * must name known brokers, one list per new partition, with the topic's replication factor.
+   */
+  validateAddPartitions(
+    name: string,
+    totalCount: number,
+    assignments: readonly (readonly number[])[] | null = null,
+  ): TopicMetadata {
     const meta = this.store.getTopic(name);
-    if (!meta) throw new UnknownTopicOrPartitionError(`topic '${name}' does not exist`);
+    if (!meta) throw new UnknownTopicOrPartitionError(`The topic '${name}' does not exist.`);
     if (totalCount < meta.partitions) {
       throw new SamsaError(
         'INVALID_PARTITIONS',
-        `topic currently has ${meta.partitions} partitions, which is higher than the requested ${totalCount}`,
+        `Topic currently has ${meta.partitions} partitions, which is higher than the requested ${totalCount}.`,
       );
     }
     if (totalCount === meta.partitions) {
-      throw new SamsaError('INVALID_PARTITIONS', `topic already has ${meta.partitions} partitions`);
+      throw new SamsaError('INVALID_PARTITIONS', `Topic already has ${meta.partitions} partitions.`);
+    }
+    if (assignments !== null) {
+      const brokers = this.options.brokers.brokerIds();
+      validateNewPartitionsAssignment(
+        assignments,
+        meta.partitions,
+        meta.replicationFactor,
+        totalCount,
+        brokers,
+      );
     }
     return { ...meta, partitions: totalCount };
   }
 
-  async addPartitions(name: string, totalCount: number): Promise<void> {
-    const meta = this.validateAddPartitions(name, totalCount);
+  async addPartitions(
+    name: string,
+    totalCount: number,
+    assignments: readonly (readonly number[])[] | null = null,
+  ): Promise<void> {
+    const meta = this.validateAddPartitions(name, totalCount, assignments);
     await this.store.putTopic(meta);
     this.ensureLogs(meta);
     this.options.logger.info({ topic: name, partitions: totalCount }, 'added partitions');

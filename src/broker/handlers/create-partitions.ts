@@ -1,7 +1,9 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { SamsaError } from '../../util/errors.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
+import { repeatedNames } from './repeated-names.js';
 
 interface CreatePartitionsRequest {
   topics: { name: string; count: number; assignments: { brokerIds: number[] }[] | null }[];
@@ -15,11 +17,15 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
   maxVersion: 3,
   async handle(request, _version, context) {
     const { topics } = context.services;
+    const repeated = repeatedNames(request.topics);
     const results = [];
     for (const t of request.topics) {
       try {
-        if (request.validateOnly) topics.validateAddPartitions(t.name, t.count);
-        else await topics.addPartitions(t.name, t.count);
+        // KafkaApis.handleCreatePartitionsRequest refuses a topic named twice.
+        if (repeated.has(t.name)) throw new SamsaError('INVALID_REQUEST', 'Duplicate topic in request.');
+        const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;
+        if (request.validateOnly) topics.validateAddPartitions(t.name, t.count, assignments);
+        else await topics.addPartitions(t.name, t.count, assignments);
         results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });
       } catch (error) {
         results.push({ name: t.name, errorCode: errorCodeFor(error), errorMessage: errorMessageFor(error) });
