@@ -4,6 +4,7 @@ import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
+import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -117,15 +118,19 @@ export class Broker {
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
     });
-    logs.startup();
+    const setting = (name: string) => Number(config.values.get(name));
+    logFiles.setMaxOpenFiles(setting('log.max.open.files'));
+    await logs.startup();
     const topics = new TopicRegistry(store, logs, {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
       liveBrokers: () => 1,
       logger: this.logger,
+      maxPartitions: setting('max.partitions'),
+      maxBrokerPartitions: setting('max.broker.partitions'),
     });
-    topics.startup();
+    await topics.startup();
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);

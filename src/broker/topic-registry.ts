@@ -33,6 +33,22 @@ function collisionKey(name: string): string {
   return name.replaceAll('.', '_');
 }
 
+/**
+ * Kafka's controller refuses a CreateTopics asking for more partitions than this in all
+ * (`ReplicationControlManager.MAX_PARTITIONS_PER_BATCH`); Samsa applies it to CreatePartitions too.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
+
+/** POLICY_VIOLATION for a request whose topics ask for more than MAX_PARTITIONS_PER_REQUEST partitions. */
+export function checkPartitionsPerRequest(total: number): void {
+  if (total > MAX_PARTITIONS_PER_REQUEST) {
+    throw new SamsaError(
+      'POLICY_VIOLATION',
+      `Excessively large number of partitions per request: ${total} requested, limit ${MAX_PARTITIONS_PER_REQUEST}.`,
+    );
+  }
+}
+
 export interface NewTopic {
   readonly name: string;
   /** -1 takes `num.partitions`. */
@@ -56,17 +72,24 @@ export class TopicRegistry {
       readonly defaultReplicationFactor: number;
       readonly liveBrokers: () => number;
       readonly logger: Logger;
+      /** max.partitions (KIP-578): partitions in the cluster; unbounded when absent. */
+      readonly maxPartitions?: number;
+      /** max.broker.partitions (KIP-578): partition replicas on this broker; unbounded when absent. */
+      readonly maxBrokerPartitions?: number;
     },
   ) {}
+
+  /** Partitions of creates and additions validated but not yet recorded, counted against the limits. */
+  private pendingPartitions = 0;
 
   /**
    * Opens the logs of every known topic (after the log manager has recovered the data dir). A
    * partition with a single replica has nothing to wait for: all it holds is committed, so its
    * high watermark starts at its log end offset.
    */
-  startup(): void {
+  async startup(): Promise<void> {
     for (const topic of this.store.listTopics()) {
-      this.ensureLogs(topic);
+      await this.ensureLogs(topic);
       if (topic.replicationFactor !== 1) continue;
       for (let p = 0; p < topic.partitions; p++) {
         const log = this.logs.get(topic.name, p)!;
@@ -128,6 +151,7 @@ export class TopicRegistry {
         `number of partitions must be at least 1, got ${partitions}`,
       );
     }
+    this.checkPartitionLimits(partitions);
     const replicationFactor =
       topic.replicationFactor === -1 ? this.options.defaultReplicationFactor : topic.replicationFactor;
     if (replicationFactor < 1) {
@@ -152,8 +176,8 @@ export class TopicRegistry {
 
   async create(topic: NewTopic): Promise<TopicMetadata> {
     const meta = this.validateNew(topic);
-    await this.store.putTopic(meta);
-    this.ensureLogs(meta);
+    await this.reserving(meta.partitions, () => this.store.putTopic(meta));
+    await this.ensureLogs(meta);
     this.options.logger.info(
       { topic: meta.name, partitions: meta.partitions, configs: meta.configs },
       'created topic',
@@ -183,13 +207,15 @@ export class TopicRegistry {
     if (totalCount === meta.partitions) {
       throw new SamsaError('INVALID_PARTITIONS', `topic already has ${meta.partitions} partitions`);
     }
+    this.checkPartitionLimits(totalCount - meta.partitions);
     return { ...meta, partitions: totalCount };
   }
 
   async addPartitions(name: string, totalCount: number): Promise<void> {
+    const before = this.store.getTopic(name)?.partitions ?? 0;
     const meta = this.validateAddPartitions(name, totalCount);
-    await this.store.putTopic(meta);
-    this.ensureLogs(meta);
+    await this.reserving(totalCount - before, () => this.store.putTopic(meta));
+    await this.ensureLogs(meta);
     this.options.logger.info({ topic: name, partitions: totalCount }, 'added partitions');
   }
 
@@ -210,10 +236,44 @@ export class TopicRegistry {
     this.options.logger.info({ topic: name, configs }, 'altered topic configs');
   }
 
-  /** Opens (or creates) every partition's log with the topic's effective config and id. */
-  private ensureLogs(meta: TopicMetadata): void {
+  /**
+   * POLICY_VIOLATION when `added` more partitions would pass max.partitions or
+   * max.broker.partitions (every replica is on this broker).
+   */
+  private checkPartitionLimits(added: number): void {
+    let existing = this.pendingPartitions;
+    for (const t of this.store.listTopics()) existing += t.partitions;
+    const limits: [string, number | undefined][] = [
+      ['max.partitions', this.options.maxPartitions],
+      ['max.broker.partitions', this.options.maxBrokerPartitions],
+    ];
+    for (const [name, limit] of limits) {
+      if (limit !== undefined && existing + added > limit) {
+        throw new SamsaError(
+          'POLICY_VIOLATION',
+          `cannot add ${added} partitions: ${existing} exist and ${name} is ${limit}`,
+        );
+      }
+    }
+  }
+
+  /** Counts `partitions` against the limits while `record` runs, so concurrent requests see them. */
+  private async reserving<T>(partitions: number, record: () => Promise<T>): Promise<T> {
+    this.pendingPartitions += partitions;
+    try {
+      return await record();
+    } finally {
+      this.pendingPartitions -= partitions;
+    }
+  }
+
+  /**
+   * Opens (or creates) every partition's log with the topic's effective config and id, a slice at
+   * a time so that thousands of partitions do not stall other clients.
+   */
+  private async ensureLogs(meta: TopicMetadata): Promise<void> {
     const config = this.configOf(meta);
     const topicId = meta.topicId.toString('base64url');
-    for (let p = 0; p < meta.partitions; p++) this.logs.getOrCreate(meta.name, p, config, topicId);
+    await this.logs.getOrCreateAll(meta.name, meta.partitions, config, topicId);
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { type Clock, systemClock } from '../util/clock.js';
 import { KafkaStorageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { forEachInSlices, range } from '../util/time-slice.js';
 import {
   type CheckpointEntry,
   fsyncDirectory,
@@ -78,9 +79,10 @@ export class LogManager {
   /**
    * Loads every `<topic>-<partition>` directory: after a clean shutdown straight from the indexes,
    * otherwise recovering the segments above each checkpointed recovery point. Leftover
-   * `*-delete` directories are removed.
+   * `*-delete` directories are removed. Logs are loaded a slice at a time, giving the event loop
+   * back in between, so thousands of partitions never stall the process for long.
    */
-  startup(): void {
+  async startup(): Promise<void> {
     if (this.started) return;
     fs.mkdirSync(this.dataDir, { recursive: true });
     const marker = path.join(this.dataDir, CLEAN_SHUTDOWN_FILE);
@@ -89,14 +91,14 @@ export class LogManager {
     const logStartOffsets = this.readCheckpoint(LOG_START_OFFSET_CHECKPOINT);
     const highWatermarks = this.readCheckpoint(REPLICATION_OFFSET_CHECKPOINT);
     const startedMs = this.clock.monotonicMs();
-    for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
+    await forEachInSlices(fs.readdirSync(this.dataDir, { withFileTypes: true }), (entry) => {
+      if (!entry.isDirectory()) return;
       if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
         this.removeDirLater(path.join(this.dataDir, entry.name), 0);
-        continue;
+        return;
       }
       const match = PARTITION_DIR.exec(entry.name);
-      if (match === null) continue;
+      if (match === null) return;
       const [key, topic, partition] = [entry.name, match[1]!, Number(match[2])];
       const log = Log.open({
         dir: path.join(this.dataDir, key),
@@ -112,7 +114,7 @@ export class LogManager {
         highWatermark: highWatermarks.get(key),
       });
       this.logs.set(key, log);
-    }
+    });
     // From here on a crash must trigger recovery.
     fs.rmSync(marker, { force: true });
     fsyncDirectory(this.dataDir);
@@ -137,11 +139,48 @@ export class LogManager {
    * `topicId` (Kafka's printed Uuid or dashed hex) is written to partition.metadata.
    */
   getOrCreate(topic: string, partition: number, config: LogConfig, topicId?: string): Log {
+    const { log, created } = this.openOrCreate(topic, partition, config, topicId);
+    if (created) fsyncDirectory(this.dataDir);
+    return log;
+  }
+
+  /**
+   * `getOrCreate` for partitions 0..partitions-1 of a topic, a slice at a time (the event loop
+   * is given back in between, so other clients are served), with one fsync of the data dir per
+   * slice rather than per partition.
+   */
+  async getOrCreateAll(
+    topic: string,
+    partitions: number,
+    config: LogConfig,
+    topicId?: string,
+  ): Promise<void> {
+    let created = false;
+    await forEachInSlices(
+      range(partitions),
+      (p) => {
+        if (this.openOrCreate(topic, p, config, topicId).created) created = true;
+      },
+      {
+        endOfSlice: () => {
+          if (created) fsyncDirectory(this.dataDir);
+          created = false;
+        },
+      },
+    );
+  }
+
+  private openOrCreate(
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    topicId: string | undefined,
+  ): { log: Log; created: boolean } {
     const key = `${topic}-${partition}`;
     const existing = this.logs.get(key);
     if (existing !== undefined) {
       existing.updateConfig(config);
-      return existing;
+      return { log: existing, created: false };
     }
     const log = Log.open({
       dir: path.join(this.dataDir, key),
@@ -154,9 +193,8 @@ export class LogManager {
       needsRecovery: true,
       topicId,
     });
-    fsyncDirectory(this.dataDir);
     this.logs.set(key, log);
-    return log;
+    return { log, created: true };
   }
 
   /** Closes the log, renames its directory to `<topic>-<p>.<uuid>-delete` and removes it in the background. */

@@ -15,7 +15,7 @@ describe('retention', () => {
     const dataDir = tempDir();
     const config = testConfig({ segmentBytes: size * 3, retentionMs: 10_000 });
     const logManager = new LogManager({ dataDir, defaults: config, logger, clock });
-    logManager.startup();
+    await logManager.startup();
     const log = logManager.getOrCreate('orders', 0, config);
     for (let i = 0; i < 8; i++) {
       log.appendAsLeader(batch(1, { timestamp: BigInt(clock.nowMs()) }), 0);

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { checkPartitionsPerRequest } from '../topic-registry.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -16,8 +17,20 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
   async handle(request, _version, context) {
     const { topics } = context.services;
     const results = [];
+    // Kafka bounds the partitions one CreateTopics adds; the same bound keeps one CreatePartitions
+    // from asking for billions.
+    let added = 0;
+    for (const t of request.topics)
+      added += Math.max(0, t.count - (topics.partitionCount(t.name) ?? t.count));
+    let requestError: unknown;
+    try {
+      checkPartitionsPerRequest(added);
+    } catch (error) {
+      requestError = error;
+    }
     for (const t of request.topics) {
       try {
+        if (requestError !== undefined) throw requestError;
         if (request.validateOnly) topics.validateAddPartitions(t.name, t.count);
         else await topics.addPartitions(t.name, t.count);
         results.push({ name: t.name, errorCode: ErrorCode.NONE, errorMessage: null });

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import { SamsaError } from '../../util/errors.js';
 import { describeTopicConfigs } from '../config-describer.js';
+import { checkPartitionsPerRequest } from '../topic-registry.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -44,6 +45,17 @@ function fromAssignments(
   return { partitions: sorted.length, replicationFactor: sorted[0]?.brokerIds.length ?? 1 };
 }
 
+/** Partitions the request asks for in all, counted as Kafka's controller does. */
+function requestedPartitions(topics: CreatableTopic[], numPartitions: number): number {
+  let total = 0;
+  for (const t of topics) {
+    if (t.assignments.length > 0) total += t.assignments.length;
+    else if (t.numPartitions === -1) total += numPartitions;
+    else if (t.numPartitions > 0) total += t.numPartitions;
+  }
+  return total;
+}
+
 export const createTopicsHandler: Handler<CreateTopicsRequest> = {
   api: CreateTopics,
   minVersion: 0,
@@ -53,8 +65,15 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
     const counts = new Map<string, number>();
     for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
     const results = [];
+    let requestError: unknown;
+    try {
+      checkPartitionsPerRequest(requestedPartitions(request.topics, config.numPartitions));
+    } catch (error) {
+      requestError = error; // the whole request fails, every topic with this error
+    }
     for (const t of request.topics) {
       try {
+        if (requestError !== undefined) throw requestError;
         if (counts.get(t.name)! > 1)
           throw new SamsaError('INVALID_REQUEST', `topic '${t.name}' appears twice`);
         const shape =
