@@ -5,11 +5,16 @@ import { type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import {
   InvalidTopicError,
+  KafkaStorageError,
   SamsaError,
   TopicExistsError,
   UnknownTopicOrPartitionError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** Kafka's limit (Topic.MAX_NAME_LENGTH): a partition directory name must fit in 255 bytes. */
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -185,11 +190,33 @@ export class TopicRegistry {
     return meta;
   }
 
+  /**
+   * Deletes a topic in Kafka's order: its partition directories are renamed to `*-delete` first (a
+   * rename needs no free space; they are removed later), then the topic leaves the metadata. When
+   * that write fails (a full disk) the renamed directories are removed at once to give their space
+   * back and the write is tried once more; if it still fails the topic stays in the metadata, in
+   * memory as on disk, with empty logs, and the delete answers KAFKA_STORAGE_ERROR to be retried.
+   */
   async delete(name: string): Promise<TopicMetadata> {
     const meta = this.store.getTopic(name);
     if (!meta) throw new UnknownTopicOrPartitionError(`topic '${name}' does not exist`);
-    await this.store.deleteTopic(name);
     for (let p = 0; p < meta.partitions; p++) this.logs.delete(name, p);
+    try {
+      await this.store.deleteTopic(name);
+    } catch (first) {
+      this.options.logger.warn(
+        { err: first, topic: name },
+        'cannot record the delete; freeing its files first',
+      );
+      await this.logs.removeDeletedNow();
+      try {
+        await this.store.deleteTopic(name);
+      } catch (error) {
+        throw new KafkaStorageError(`cannot record the deletion of topic '${name}': ${errorText(error)}`, {
+          cause: error,
+        });
+      }
+    }
     this.options.logger.info({ topic: name }, 'deleted topic');
     return meta;
   }

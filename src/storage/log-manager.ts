@@ -55,6 +55,8 @@ export class LogManager {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** `*-delete` directories waiting for their removal, by path. */
+  private readonly pendingRemovals = new Map<string, NodeJS.Timeout>();
   private readonly retentionCheckIntervalMs: number;
   private readonly flushSchedulerIntervalMs: number;
   private readonly checkpointIntervalMs: number;
@@ -203,7 +205,12 @@ export class LogManager {
     const log = this.logs.get(key);
     if (log === undefined) return;
     this.logs.delete(key);
-    log.close();
+    try {
+      log.close();
+    } catch (error) {
+      // Only the producer snapshot failed to be written: a deleted log does not need it.
+      this.logger.warn({ err: error, partition: key }, 'closing a deleted log failed');
+    }
     const target = path.join(this.dataDir, `${key}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`);
     try {
       fs.renameSync(log.dir, target);
@@ -295,16 +302,38 @@ export class LogManager {
   }
 
   /** Flushes and closes every log, writes the checkpoints, then the clean-shutdown marker. */
+  /**
+   * Every log is closed even when a step fails (a full disk); then the clean-shutdown marker is
+   * not written, so the next start recovers, and the first failure is thrown as a
+   * KafkaStorageError naming the step.
+   */
   shutdown(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     if (!this.started) return;
-    for (const log of this.logs.values()) log.flush();
-    this.checkpoint();
-    for (const log of this.logs.values()) log.close();
+    let failure: { step: string; error: unknown } | undefined;
+    const attempt = (step: string, work: () => void) => {
+      try {
+        work();
+      } catch (error) {
+        failure ??= { step, error };
+        this.logger.error({ err: error, step }, 'shutdown step failed');
+      }
+    };
+    for (const log of this.logs.values()) attempt(`flush ${log.topic}-${log.partition}`, () => log.flush());
+    attempt('checkpoint', () => this.checkpoint());
+    for (const log of this.logs.values()) attempt(`close ${log.topic}-${log.partition}`, () => log.close());
     this.logs.clear();
-    fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
-    fsyncDirectory(this.dataDir);
     this.started = false;
+    if (failure === undefined) {
+      attempt('clean-shutdown marker', () => {
+        fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
+        fsyncDirectory(this.dataDir);
+      });
+    }
+    if (failure !== undefined) {
+      const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      throw new KafkaStorageError(`shutdown could not ${failure.step}: ${reason}`, { cause: failure.error });
+    }
   }
 
   private readCheckpoint(name: string): Map<string, bigint> {
@@ -321,7 +350,26 @@ export class LogManager {
   }
 
   private removeDirLater(dir: string, delayMs: number): void {
-    const timer = setTimeout(() => fs.rm(dir, { recursive: true, force: true }, () => {}), delayMs);
+    const timer = setTimeout(() => {
+      this.pendingRemovals.delete(dir);
+      fs.rm(dir, { recursive: true, force: true }, () => {});
+    }, delayMs);
     timer.unref();
+    this.pendingRemovals.set(dir, timer);
+  }
+
+  /**
+   * Removes at once the `*-delete` directories still waiting for file.delete.delay.ms: on a full
+   * disk the space they hold is what a delete must give back before anything else can be written.
+   */
+  async removeDeletedNow(): Promise<void> {
+    const dirs = [...this.pendingRemovals];
+    this.pendingRemovals.clear();
+    await Promise.all(
+      dirs.map(([dir, timer]) => {
+        clearTimeout(timer);
+        return fs.promises.rm(dir, { recursive: true, force: true });
+      }),
+    );
   }
 }
