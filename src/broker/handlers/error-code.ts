@@ -1,5 +1,6 @@
 import { ErrorCode, errorCodeOf } from '../../protocol/errors.js';
-import { isDiskError, SamsaError } from '../../util/errors.js';
+import { isDiskError } from '../../util/disk-errors.js';
+import { SamsaError } from '../../util/errors.js';
 
 /** The Kafka error code to answer for an error a service threw. */
 export function errorCodeFor(error: unknown): number {
