@@ -301,6 +301,7 @@ export class TopicRegistry {
   private async ensureLogs(meta: TopicMetadata): Promise<void> {
     const config = this.configOf(meta);
     const topicId = meta.topicId.toString('base64url');
-    await this.logs.getOrCreateAll(meta.name, meta.partitions, config, topicId);
+    const stillWanted = () => this.store.getTopic(meta.name)?.topicId.equals(meta.topicId) === true;
+    await this.logs.getOrCreateAll(meta.name, meta.partitions, config, topicId, stillWanted);
   }
 }

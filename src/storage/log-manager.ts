@@ -149,18 +149,21 @@ export class LogManager {
   /**
    * `getOrCreate` for partitions 0..partitions-1 of a topic, a slice at a time (the event loop
    * is given back in between, so other clients are served), with one fsync of the data dir per
-   * slice rather than per partition.
+   * slice rather than per partition. `stillWanted` is asked before each partition: a topic
+   * deleted while its partitions are being created gets no more of them.
    */
   async getOrCreateAll(
     topic: string,
     partitions: number,
     config: LogConfig,
     topicId?: string,
+    stillWanted: () => boolean = () => true,
   ): Promise<void> {
     let created = false;
     await forEachInSlices(
       range(partitions),
       (p) => {
+        if (!stillWanted()) return;
         if (this.openOrCreate(topic, p, config, topicId).created) created = true;
       },
       {
