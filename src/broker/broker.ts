@@ -5,6 +5,7 @@ import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
+import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -14,8 +15,15 @@ import {
   TRANSACTION_STATE_TOPIC_NAME,
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { InvalidConfigError } from '../util/errors.js';
 import { createLogger, type Logger, silentLogger } from '../util/logger.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
+import {
+  type ConfigNameProblem,
+  checkBrokerConfigNames,
+  describeConfigNameProblem,
+  isStrictConfigError,
+} from './config-names.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
 import { groupHandlers } from './handlers/group-handlers.js';
 import { BROKER_HANDLERS } from './handlers/index.js';
@@ -48,6 +56,11 @@ export interface BrokerOptions {
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Refuse to start when the file or `config` holds a name that is not a broker config, or is a
+   * topic-level one (`--strict-config`). Either way each such name is logged with a warning.
+   */
+  readonly strictConfig?: boolean;
 }
 
 /**
@@ -67,6 +80,9 @@ export class Broker {
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  /** Config names that would be ignored; those from the file or `config` fail a strict start. */
+  private readonly configProblems: { problem: ConfigNameProblem; fromEnv: boolean }[];
+  private readonly strictConfig: boolean;
 
   constructor(options: BrokerOptions = {}) {
     const flags: Record<string, string> = { ...options.config };
@@ -81,6 +97,35 @@ export class Broker {
       options.logger ??
       (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
     this.clock = options.clock ?? systemClock;
+    this.strictConfig = options.strictConfig === true;
+    const given = new Set([...Object.keys(file), ...Object.keys(options.config ?? {})]);
+    this.configProblems = [
+      ...checkBrokerConfigNames(given).map((problem) => ({ problem, fromEnv: false })),
+      ...checkBrokerConfigNames(Object.keys(env).filter((name) => !given.has(name))).map((problem) => ({
+        problem,
+        fromEnv: true,
+      })),
+    ];
+  }
+
+  /** Warns about each config name that is ignored; under strictConfig, refuses the wrong ones. */
+  private checkConfigNames(): void {
+    for (const { problem, fromEnv } of this.configProblems) {
+      this.logger.warn(
+        {
+          config: problem.name,
+          ...(problem.kind === 'topic-level' ? { brokerName: problem.brokerName } : {}),
+        },
+        `${describeConfigNameProblem(problem)}${fromEnv ? ' (from a SAMSA_* environment variable)' : ''}`,
+      );
+    }
+    if (!this.strictConfig) return;
+    const refused = this.configProblems.filter((p) => !p.fromEnv && isStrictConfigError(p.problem));
+    if (refused.length > 0) {
+      throw new InvalidConfigError(
+        `--strict-config: ${refused.map((p) => describeConfigNameProblem(p.problem)).join('; ')}`,
+      );
+    }
   }
 
   get host(): string {
@@ -98,6 +143,7 @@ export class Broker {
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
+    this.checkConfigNames();
     this.state = 'starting';
     const config = this.config;
     const dataDir = resolve(config.dataDir);
@@ -118,15 +164,19 @@ export class Broker {
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
     });
-    logs.startup();
+    const setting = (name: string) => Number(config.values.get(name));
+    logFiles.setMaxOpenFiles(setting('log.max.open.files'));
+    await logs.startup();
     const topics = new TopicRegistry(store, logs, {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
       brokers: singleNodeBrokers(config.brokerId),
       logger: this.logger,
+      maxPartitions: setting('max.partitions'),
+      maxBrokerPartitions: setting('max.broker.partitions'),
     });
-    topics.startup();
+    await topics.startup();
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
@@ -258,7 +308,14 @@ export class Broker {
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();
     services.groups?.shutdown();
-    services.logs.shutdown();
+    try {
+      services.logs.shutdown();
+    } catch (error) {
+      // Logs are closed either way; without the clean-shutdown marker the next start recovers them.
+      this.state = 'stopped';
+      this.logger.error({ err: error }, 'stopped without a clean shutdown');
+      throw error;
+    }
     this.state = 'stopped';
     this.logger.info('stopped');
   }

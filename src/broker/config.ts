@@ -139,6 +139,26 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '3600000',
     doc: 'How often expired transactional ids are removed',
   },
+  // Resource limits (docs/storage-limits.md). max.partitions and max.broker.partitions are KIP-578's
+  // names (not in Kafka 3.9, which has no such bound); log.max.open.files is Samsa's own.
+  {
+    name: 'max.partitions',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Most partitions in the cluster; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'max.broker.partitions',
+    type: 'int',
+    default: '20000',
+    doc: 'Most partition replicas on this broker; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'log.max.open.files',
+    type: 'int',
+    default: '500',
+    doc: 'Most segment and index files kept open at once; the least recently used are closed',
+  },
   {
     name: 'shutdown.timeout.ms',
     type: 'long',

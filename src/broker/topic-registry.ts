@@ -6,12 +6,17 @@ import { type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import type { LogManager } from '../storage/log-manager.js';
 import {
   InvalidTopicError,
+  KafkaStorageError,
   SamsaError,
   TopicExistsError,
   UnknownTopicOrPartitionError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { validateNewPartitionsAssignment, validateNewTopicAssignment } from './replica-assignment.js';
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 /** Kafka's limit (Topic.MAX_NAME_LENGTH): a partition directory name must fit in 255 bytes. */
 const MAX_TOPIC_NAME_LENGTH = 249;
@@ -34,6 +39,22 @@ export function topicNameError(name: string): string | undefined {
 /** '.' and '_' collide in metric names, so Kafka refuses a topic that differs from another only by them. */
 function collisionKey(name: string): string {
   return name.replaceAll('.', '_');
+}
+
+/**
+ * Kafka's controller refuses a CreateTopics asking for more partitions than this in all
+ * (`ReplicationControlManager.MAX_PARTITIONS_PER_BATCH`); Samsa applies it to CreatePartitions too.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000;
+
+/** POLICY_VIOLATION for a request whose topics ask for more than MAX_PARTITIONS_PER_REQUEST partitions. */
+export function checkPartitionsPerRequest(total: number): void {
+  if (total > MAX_PARTITIONS_PER_REQUEST) {
+    throw new SamsaError(
+      'POLICY_VIOLATION',
+      `Excessively large number of partitions per request: ${total} requested, limit ${MAX_PARTITIONS_PER_REQUEST}.`,
+    );
+  }
 }
 
 export interface NewTopic {
@@ -61,17 +82,24 @@ export class TopicRegistry {
       readonly defaultReplicationFactor: number;
       readonly brokers: KnownBrokers;
       readonly logger: Logger;
+      /** max.partitions (KIP-578): partitions in the cluster; unbounded when absent. */
+      readonly maxPartitions?: number;
+      /** max.broker.partitions (KIP-578): partition replicas on this broker; unbounded when absent. */
+      readonly maxBrokerPartitions?: number;
     },
   ) {}
+
+  /** Partitions of creates and additions validated but not yet recorded, counted against the limits. */
+  private pendingPartitions = 0;
 
   /**
    * Opens the logs of every known topic (after the log manager has recovered the data dir). A
    * partition with a single replica has nothing to wait for: all it holds is committed, so its
    * high watermark starts at its log end offset.
    */
-  startup(): void {
+  async startup(): Promise<void> {
     for (const topic of this.store.listTopics()) {
-      this.ensureLogs(topic);
+      await this.ensureLogs(topic);
       if (topic.replicationFactor !== 1) continue;
       for (let p = 0; p < topic.partitions; p++) {
         const log = this.logs.get(topic.name, p)!;
@@ -131,6 +159,7 @@ export class TopicRegistry {
     if (!Number.isInteger(partitions) || partitions < 1) {
       throw new SamsaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.');
     }
+    this.checkPartitionLimits(partitions);
     const replicationFactor =
       topic.replicationFactor === -1 ? this.options.defaultReplicationFactor : topic.replicationFactor;
     if (replicationFactor < 1) {
@@ -155,6 +184,7 @@ export class TopicRegistry {
       );
     }
     const shape = validateNewTopicAssignment(topic.assignments!, this.options.brokers.brokerIds());
+    this.checkPartitionLimits(shape.partitions);
     return this.newMetadata(topic, shape.partitions, shape.replicationFactor);
   }
 
@@ -172,8 +202,8 @@ export class TopicRegistry {
 
   async create(topic: NewTopic): Promise<TopicMetadata> {
     const meta = this.validateNew(topic);
-    await this.store.putTopic(meta);
-    this.ensureLogs(meta);
+    await this.reserving(meta.partitions, () => this.store.putTopic(meta));
+    await this.ensureLogs(meta);
     this.options.logger.info(
       { topic: meta.name, partitions: meta.partitions, configs: meta.configs },
       'created topic',
@@ -181,11 +211,33 @@ export class TopicRegistry {
     return meta;
   }
 
+  /**
+   * Deletes a topic in Kafka's order: its partition directories are renamed to `*-delete` first (a
+   * rename needs no free space; they are removed later), then the topic leaves the metadata. When
+   * that write fails (a full disk) the renamed directories are removed at once to give their space
+   * back and the write is tried once more; if it still fails the topic stays in the metadata, in
+   * memory as on disk, with empty logs, and the delete answers KAFKA_STORAGE_ERROR to be retried.
+   */
   async delete(name: string): Promise<TopicMetadata> {
     const meta = this.store.getTopic(name);
     if (!meta) throw new UnknownTopicOrPartitionError(`topic '${name}' does not exist`);
-    await this.store.deleteTopic(name);
     for (let p = 0; p < meta.partitions; p++) this.logs.delete(name, p);
+    try {
+      await this.store.deleteTopic(name);
+    } catch (first) {
+      this.options.logger.warn(
+        { err: first, topic: name },
+        'cannot record the delete; freeing its files first',
+      );
+      await this.logs.removeDeletedNow();
+      try {
+        await this.store.deleteTopic(name);
+      } catch (error) {
+        throw new KafkaStorageError(`cannot record the deletion of topic '${name}': ${errorText(error)}`, {
+          cause: error,
+        });
+      }
+    }
     this.options.logger.info({ topic: name }, 'deleted topic');
     return meta;
   }
@@ -220,6 +272,7 @@ export class TopicRegistry {
         brokers,
       );
     }
+    this.checkPartitionLimits(totalCount - meta.partitions);
     return { ...meta, partitions: totalCount };
   }
 
@@ -228,9 +281,10 @@ export class TopicRegistry {
     totalCount: number,
     assignments: readonly (readonly number[])[] | null = null,
   ): Promise<void> {
+    const before = this.store.getTopic(name)?.partitions ?? 0;
     const meta = this.validateAddPartitions(name, totalCount, assignments);
-    await this.store.putTopic(meta);
-    this.ensureLogs(meta);
+    await this.reserving(totalCount - before, () => this.store.putTopic(meta));
+    await this.ensureLogs(meta);
     this.options.logger.info({ topic: name, partitions: totalCount }, 'added partitions');
   }
 
@@ -251,10 +305,45 @@ export class TopicRegistry {
     this.options.logger.info({ topic: name, configs }, 'altered topic configs');
   }
 
-  /** Opens (or creates) every partition's log with the topic's effective config and id. */
-  private ensureLogs(meta: TopicMetadata): void {
+  /**
+   * POLICY_VIOLATION when `added` more partitions would pass max.partitions or
+   * max.broker.partitions (every replica is on this broker).
+   */
+  private checkPartitionLimits(added: number): void {
+    let existing = this.pendingPartitions;
+    for (const t of this.store.listTopics()) existing += t.partitions;
+    const limits: [string, number | undefined][] = [
+      ['max.partitions', this.options.maxPartitions],
+      ['max.broker.partitions', this.options.maxBrokerPartitions],
+    ];
+    for (const [name, limit] of limits) {
+      if (limit !== undefined && existing + added > limit) {
+        throw new SamsaError(
+          'POLICY_VIOLATION',
+          `cannot add ${added} partitions: ${existing} exist and ${name} is ${limit}`,
+        );
+      }
+    }
+  }
+
+  /** Counts `partitions` against the limits while `record` runs, so concurrent requests see them. */
+  private async reserving<T>(partitions: number, record: () => Promise<T>): Promise<T> {
+    this.pendingPartitions += partitions;
+    try {
+      return await record();
+    } finally {
+      this.pendingPartitions -= partitions;
+    }
+  }
+
+  /**
+   * Opens (or creates) every partition's log with the topic's effective config and id, a slice at
+   * a time so that thousands of partitions do not stall other clients.
+   */
+  private async ensureLogs(meta: TopicMetadata): Promise<void> {
     const config = this.configOf(meta);
     const topicId = meta.topicId.toString('base64url');
-    for (let p = 0; p < meta.partitions; p++) this.logs.getOrCreate(meta.name, p, config, topicId);
+    const stillWanted = () => this.store.getTopic(meta.name)?.topicId.equals(meta.topicId) === true;
+    await this.logs.getOrCreateAll(meta.name, meta.partitions, config, topicId, stillWanted);
   }
 }

@@ -520,8 +520,12 @@ export class Log {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.txns.close(this.logEndOffset);
-    for (const segment of this.segments) segment.close();
+    try {
+      this.txns.close(this.logEndOffset);
+    } finally {
+      // Even when the producer snapshot cannot be written (disk full), the files are let go.
+      for (const segment of this.segments) segment.close();
+    }
   }
 
   get isClosed(): boolean {

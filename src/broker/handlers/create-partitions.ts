@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
 import { SamsaError } from '../../util/errors.js';
+import { checkPartitionsPerRequest } from '../topic-registry.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 import { repeatedNames } from './repeated-names.js';
@@ -19,8 +20,20 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
     const { topics } = context.services;
     const repeated = repeatedNames(request.topics);
     const results = [];
+    // Kafka bounds the partitions one CreateTopics adds; the same bound keeps one CreatePartitions
+    // from asking for billions.
+    let added = 0;
+    for (const t of request.topics)
+      added += Math.max(0, t.count - (topics.partitionCount(t.name) ?? t.count));
+    let requestError: unknown;
+    try {
+      checkPartitionsPerRequest(added);
+    } catch (error) {
+      requestError = error;
+    }
     for (const t of request.topics) {
       try {
+        if (requestError !== undefined) throw requestError;
         // KafkaApis.handleCreatePartitionsRequest refuses a topic named twice.
         if (repeated.has(t.name)) throw new SamsaError('INVALID_REQUEST', 'Duplicate topic in request.');
         const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;

@@ -2,6 +2,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
 import { SamsaError } from '../../util/errors.js';
 import { describeTopicConfigs } from '../config-describer.js';
+import { checkPartitionsPerRequest } from '../topic-registry.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 import { repeatedNames } from './repeated-names.js';
@@ -32,6 +33,17 @@ function configsOf(topic: CreatableTopic): Record<string, string> {
   return Object.fromEntries(topic.configs.map((c) => [c.name, c.value!]));
 }
 
+/** Partitions the request asks for in all, counted as Kafka's controller does. */
+function requestedPartitions(topics: CreatableTopic[], numPartitions: number): number {
+  let total = 0;
+  for (const t of topics) {
+    if (t.assignments.length > 0) total += t.assignments.length;
+    else if (t.numPartitions === -1) total += numPartitions;
+    else if (t.numPartitions > 0) total += t.numPartitions;
+  }
+  return total;
+}
+
 export const createTopicsHandler: Handler<CreateTopicsRequest> = {
   api: CreateTopics,
   minVersion: 0,
@@ -40,8 +52,15 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
     const { topics, config } = context.services;
     const repeated = repeatedNames(request.topics);
     const results = [];
+    let requestError: unknown;
+    try {
+      checkPartitionsPerRequest(requestedPartitions(request.topics, config.numPartitions));
+    } catch (error) {
+      requestError = error; // the whole request fails, every topic with this error
+    }
     for (const t of request.topics) {
       try {
+        if (requestError !== undefined) throw requestError;
         if (repeated.has(t.name))
           throw new SamsaError('INVALID_REQUEST', 'Found multiple entries for this topic.');
         // A partition named twice keeps its last list, as Kafka's assignment map does.

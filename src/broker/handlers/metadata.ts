@@ -15,17 +15,20 @@ interface MetadataRequestTopic {
 }
 
 function topicEntry(meta: TopicMetadata, brokerId: number, internal: boolean) {
-  const partitions = [];
+  // Every partition has the same replicas here: one set of arrays serves them all.
+  const replicas = [brokerId];
+  const none: number[] = [];
+  const partitions = new Array(meta.partitions);
   for (let p = 0; p < meta.partitions; p++) {
-    partitions.push({
+    partitions[p] = {
       errorCode: ErrorCode.NONE,
       partitionIndex: p,
       leaderId: brokerId,
       leaderEpoch: 0,
-      replicaNodes: [brokerId],
-      isrNodes: [brokerId],
-      offlineReplicas: [],
-    });
+      replicaNodes: replicas,
+      isrNodes: replicas,
+      offlineReplicas: none,
+    };
   }
   return {
     errorCode: ErrorCode.NONE,
@@ -76,6 +79,22 @@ async function describeTopic(
 }
 
 /**
+ * Before v12 topics cannot be looked up by id (the request's name is nullable from v10, the
+ * response's only from v12): as Kafka's `handleTopicMetadataRequest`, a null name or a topic id is
+ * an INVALID_REQUEST, answered by `MetadataRequest.getErrorResponse` — every requested topic with
+ * that error, a null name as "".
+ */
+function topicIdLookupError(topics: MetadataRequestTopic[], version: number): string | undefined {
+  if (version >= 12) return undefined;
+  for (const t of topics) {
+    if (t.name === null) return `Topic name can not be null for version ${version}`;
+    if (t.topicId !== undefined && !t.topicId.equals(ZERO_UUID))
+      return `Topic IDs are not supported in requests for version ${version}`;
+  }
+  return undefined;
+}
+
+/**
  * Metadata: the one broker, and topics with their partitions (this broker leads them all in
  * single-node mode). Unknown topics are created when both the request (v4+) and
  * `auto.create.topics.enable` allow it.
@@ -92,6 +111,20 @@ export const metadataHandler: Handler = {
     const { topics, config } = context.services;
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
+    const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
+    if (invalid !== undefined) {
+      context.logger.debug({ reason: invalid }, 'invalid metadata request');
+      return {
+        throttleTimeMs: 0,
+        brokers: [],
+        clusterId: null,
+        controllerId: -1,
+        topics: request.topics!.map((t) =>
+          errorEntry(t.name ?? '', ErrorCode.INVALID_REQUEST, t.topicId ?? ZERO_UUID),
+        ),
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      };
+    }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
       ? topics.list().map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))

@@ -13,6 +13,8 @@ Options:
   --config <file>           a server.properties file (Kafka config names)
   --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
   --log-level <level>       trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL)
+  --strict-config           refuse to start on a --set or --config name that is not a broker
+                            config or is a topic-level one (always logged as a warning)
   -h, --help                show this help
 `;
 
@@ -38,6 +40,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      'strict-config': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,18 +58,18 @@ export async function startCommand(argv: string[]): Promise<number> {
     config,
     readEnv: true,
     logLevel: values['log-level'],
+    strictConfig: values['strict-config'] === true,
   });
   await broker.start();
-  await new Promise<void>((resolve) => {
+  // A shutdown that could not flush or checkpoint (a full disk) rejects: main prints its one-line
+  // reason and exits non-zero.
+  await new Promise<void>((resolve, reject) => {
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       broker.logger.info({ signal }, 'shutting down');
-      broker.stop().then(resolve, (err) => {
-        broker.logger.error({ err }, 'shutdown failed');
-        resolve();
-      });
+      broker.stop().then(resolve, reject);
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));
