@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
+import { ReplicaManager } from '../cluster/replica-manager.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
@@ -21,7 +23,6 @@ import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
-import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
@@ -47,6 +48,12 @@ export interface BrokerOptions {
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Cluster mode fed by the caller: partition states are applied through `broker.replicaStates`
+   * (a controller, or a test with a static layout) and ISR changes go to `isrWriter`. Without it
+   * the broker is a single node leading every partition.
+   */
+  readonly replication?: { readonly isrWriter: IsrWriter };
 }
 
 /**
@@ -63,6 +70,7 @@ export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly isrWriter: IsrWriter | undefined;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -80,6 +88,13 @@ export class Broker {
       options.logger ??
       (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
     this.clock = options.clock ?? systemClock;
+    this.isrWriter = options.replication?.isrWriter;
+  }
+
+  /** Where LeaderAndIsr / StopReplica land (cluster mode); available once started. */
+  get replicaStates(): ReplicaStateApplier {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.replicas;
   }
 
   get host(): string {
@@ -126,7 +141,15 @@ export class Broker {
       logger: this.logger,
     });
     topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.logger);
+    const replicas = new ReplicaManager({
+      topics,
+      clock: this.clock,
+      logger: this.logger,
+      brokerId: config.brokerId,
+      config: config.replication,
+      isrWriter: this.isrWriter,
+    });
+    replicas.startup();
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
     this.services = {

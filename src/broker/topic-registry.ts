@@ -170,6 +170,11 @@ export class TopicRegistry {
     return meta;
   }
 
+  /** Removes one partition's log (StopReplica with delete), leaving the topic in place. */
+  deleteLog(topic: string, partition: number): void {
+    this.logs.delete(topic, partition);
+  }
+
   /** CreatePartitions: partitions can only grow. */
   validateAddPartitions(name: string, totalCount: number): TopicMetadata {
     const meta = this.store.getTopic(name);

@@ -15,6 +15,7 @@ import {
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
+import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
 import { LogTransactions } from './log-transactions.js';
@@ -97,6 +98,8 @@ export class Log {
   private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
   /** Producer state, snapshots and aborted-transaction indexes (idempotence and transactions). */
   readonly txns: LogTransactions;
+  /** Where each leader epoch starts (`leader-epoch-checkpoint`), kept in step with the log. */
+  readonly epochs: LeaderEpochFileCache;
 
   private constructor(options: LogOpenOptions, segments: Segment[]) {
     this.topic = options.topic;
@@ -114,6 +117,10 @@ export class Log {
     this.recoveryPointOffset = clamp(options.recoveryPoint ?? 0n, 0n, leo);
     this.hw = clamp(options.highWatermark ?? 0n, this.startOffset, leo);
     this.txns = new LogTransactions(this.dir, this.name, this.logger);
+    this.epochs = new LeaderEpochFileCache(this.dir);
+    // As Kafka's LogLoader: epochs past the recovered end or before the start are dropped.
+    this.epochs.truncateFromEnd(leo);
+    this.epochs.truncateFromStart(this.startOffset);
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
@@ -164,6 +171,20 @@ export class Log {
   /** The offset below which every transaction is decided (what read_committed may read). */
   get lastStableOffset(): bigint {
     return this.txns.lastStableOffset(this.hw);
+  }
+
+  /** The latest leader epoch of the log's batches, when it has any. */
+  get latestEpoch(): number | undefined {
+    return this.epochs.latestEpoch;
+  }
+
+  /**
+   * Kafka's `UnifiedLog.endOffsetForEpoch`: the largest epoch <= `epoch` and where it ends, or
+   * undefined when the log knows no such epoch.
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset | undefined {
+    const found = this.epochs.endOffsetFor(epoch, this.logEndOffset);
+    return found.endOffset < 0n ? undefined : found;
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
@@ -260,6 +281,7 @@ export class Log {
     }
     this.write(records, appended, firstOffset, nowMs);
     this.txns.commit(prepared, this.activeSegment.baseOffset);
+    this.epochs.assign(leaderEpoch, firstOffset);
     return {
       firstOffset,
       lastOffset: nextOffset - 1n,
@@ -298,6 +320,7 @@ export class Log {
     const prepared = this.txns.prepare(batches, 'replication');
     this.write(records, appended, firstOffset, this.clock.nowMs());
     this.txns.commit(prepared, this.activeSegment.baseOffset);
+    for (const batch of batches) this.epochs.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     return {
       firstOffset,
       lastOffset: expected - 1n,
@@ -421,6 +444,7 @@ export class Log {
     }
     if (offset <= this.startOffset) return;
     this.startOffset = offset;
+    this.epochs.truncateFromStart(offset);
     this.deleteSegments(
       deletableSegments(this.segments, this.hw, this.logEndOffset, logStartOffsetBreached(offset)),
     );
@@ -454,6 +478,7 @@ export class Log {
     const firstBase = this.segments[0]!.baseOffset;
     if (firstBase > this.startOffset) this.startOffset = firstBase;
     if (this.hw < this.startOffset) this.hw = this.startOffset;
+    this.epochs.truncateFromStart(this.startOffset);
     this.logger.info(
       { partition: this.name, segments: deletable.length, logStartOffset: String(this.startOffset) },
       'deleting log segments',
@@ -486,6 +511,7 @@ export class Log {
     if (this.hw > leo) this.hw = leo;
     if (this.startOffset > leo) this.startOffset = leo;
     this.txns.onTruncated(this.segmentBaseOffsets(), leo, (from) => this.batchesFrom(from));
+    this.epochs.truncateFromEnd(leo);
     return true;
   }
 
@@ -500,6 +526,7 @@ export class Log {
     this.hw = offset;
     this.recoveryPointOffset = offset;
     this.txns.onTruncated(this.segmentBaseOffsets(), offset, (from) => this.batchesFrom(from));
+    this.epochs.clear();
   }
 
   /** fsyncs every segment holding offsets above the recovery point, then moves it to the log end. */
@@ -521,6 +548,7 @@ export class Log {
     if (this.closed) return;
     this.closed = true;
     this.txns.close(this.logEndOffset);
+    this.epochs.flushIfDirty();
     for (const segment of this.segments) segment.close();
   }
 
