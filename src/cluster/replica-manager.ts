@@ -168,6 +168,11 @@ export class ReplicaManager implements ReplicaStateApplier {
     return created;
   }
 
+  /** The leader epoch of a replica held here, without creating one (metadata answers). */
+  leaderEpochOf(topic: string, partition: number): number | undefined {
+    return this.partitions.get(keyOf(topic, partition))?.leaderEpoch;
+  }
+
   /**
    * The partition, or UNKNOWN_TOPIC_OR_PARTITION when the topic or partition does not exist, or
    * NOT_LEADER_OR_FOLLOWER when it exists but has no replica here.
