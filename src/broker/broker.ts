@@ -238,7 +238,7 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => topics.logFor(topic, partition),
+      logFor: (topic, partition) => replicas.markerLog(topic, partition),
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),

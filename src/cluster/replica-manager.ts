@@ -3,6 +3,7 @@ import { systemTimer, type Timer, type TimerTask } from '../group/timer.js';
 import { batchesIn } from '../protocol/records/record-batch.js';
 import type { AppendInfo } from '../storage/log.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
+import type { MarkerPartitionLog } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import { SamsaError, UnknownTopicOrPartitionError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -367,6 +368,21 @@ export class ReplicaManager implements ReplicaStateApplier {
         waits.map((w) => keyOf(w.topic, w.partition)),
       );
     });
+  }
+
+  /**
+   * The leader's log as the transaction marker writer appends to it: markers take the partition's
+   * leader epoch and the high watermark moves with the ISR, as for any append on the leader.
+   */
+  markerLog(topic: string, partition: number): MarkerPartitionLog {
+    const p = this.leaderOrThrow(topic, partition);
+    return {
+      appendAsLeader: (records, _leaderEpoch, origin) => p.appendAsLeader(records, 1, origin),
+      setHighWatermark: () => {}, // the partition keeps it
+      get logEndOffset() {
+        return p.log.logEndOffset;
+      },
+    };
   }
 
   /** Produces waiting for replication (metrics, tests). */
