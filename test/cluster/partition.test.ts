@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DelayedProduce } from '../../src/cluster/delayed-produce.js';
 import { Partition } from '../../src/cluster/partition.js';
 import type { IsrWriter, PartitionState } from '../../src/cluster/partition-state.js';
+import { DelayedOperationPurgatory } from '../../src/cluster/purgatory.js';
+import { truncationOffset } from '../../src/cluster/replica-fetcher.js';
+import type { AppendOutcome } from '../../src/cluster/replica-manager.js';
+import { ManualTimer } from '../../src/group/timer.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { SamsaError } from '../../src/util/errors.js';
 import { batch, logger, openLog, tempDir, testConfig } from '../storage/helpers.js';
@@ -214,5 +219,105 @@ describe('Partition as leader', () => {
     assert.equal(partition.highWatermark, 4n);
     partition.updateFollowerHighWatermark(2n);
     assert.equal(partition.highWatermark, 2n);
+  });
+});
+
+describe('DelayedProduce', () => {
+  function waitFor(partition: Partition, requiredOffset: bigint, timer: ManualTimer) {
+    const purgatory = new DelayedOperationPurgatory<DelayedProduce>('Produce', timer);
+    const answers: AppendOutcome[][] = [];
+    const appended: AppendOutcome = {
+      ok: true,
+      firstOffset: 0n,
+      lastOffset: requiredOffset - 1n,
+      logAppendTimeMs: -1n,
+      recordCount: Number(requiredOffset),
+      logStartOffset: 0n,
+    };
+    const op = new DelayedProduce(
+      5000,
+      [{ topic: 'orders', partition: 0, requiredOffset, appended }],
+      () => partition,
+      (outcomes) => answers.push(outcomes),
+    );
+    purgatory.tryCompleteElseWatch(op, ['orders-0']);
+    return { purgatory, answers };
+  }
+  const errorOf = (o: AppendOutcome | undefined) =>
+    o && !o.ok ? (o.error as SamsaError).kafkaError : 'NONE';
+
+  it('answers once the high watermark passes the batch', () => {
+    const { partition, clock } = leader();
+    partition.makeLeader(state({ isr: [1, 2], replicas: [1, 2] }));
+    partition.appendAsLeader(batch(4), -1);
+    const { purgatory, answers } = waitFor(partition, 4n, new ManualTimer(clock));
+    partition.updateFollowerFetchState(2, 2n, 4n, 3);
+    purgatory.checkAndComplete('orders-0');
+    assert.equal(answers.length, 0);
+    partition.updateFollowerFetchState(2, 4n, 4n, 3);
+    purgatory.checkAndComplete('orders-0');
+    assert.deepEqual(
+      answers.map((a) => a.map(errorOf)),
+      [['NONE']],
+    );
+    assert.equal(answers[0]![0]!.ok && answers[0]![0]!.firstOffset, 0n);
+  });
+
+  it('times out with REQUEST_TIMED_OUT, and answers NOT_LEADER_OR_FOLLOWER when leadership moves', () => {
+    const { partition, clock } = leader();
+    partition.makeLeader(state({ isr: [1, 2], replicas: [1, 2] }));
+    partition.appendAsLeader(batch(4), -1);
+    const timer = new ManualTimer(clock);
+    const first = waitFor(partition, 4n, timer);
+    timer.advance(5000);
+    assert.deepEqual(
+      first.answers.map((a) => a.map(errorOf)),
+      [['REQUEST_TIMED_OUT']],
+    );
+
+    const second = waitFor(partition, 4n, timer);
+    partition.makeFollower(state({ leader: 2, leaderEpoch: 4, isr: [2], replicas: [1, 2] }));
+    second.purgatory.checkAndComplete('orders-0');
+    assert.deepEqual(
+      second.answers.map((a) => a.map(errorOf)),
+      [['NOT_LEADER_OR_FOLLOWER']],
+    );
+  });
+});
+
+describe('follower truncation by leader epoch', () => {
+  /** A follower whose log holds batches of the given (epoch, records) in order. */
+  function follower(batches: [number, number][]) {
+    const { partition, log } = leader();
+    const source = openLog(tempDir(), testConfig());
+    for (const [epoch, count] of batches) source.appendAsLeader(batch(count), epoch);
+    log.appendAsFollower(source.read(0n, 1 << 20, true).records);
+    partition.makeFollower(state({ leader: 2, leaderEpoch: 9 }));
+    return partition;
+  }
+
+  it('truncates to the end of the epoch both replicas share', () => {
+    // Follower: epoch 0 [0,10), epoch 1 [10,15). Leader says epoch 1 ended at 12.
+    const p = follower([
+      [0, 10],
+      [1, 5],
+    ]);
+    assert.deepEqual(truncationOffset(p, 1, 12n), { offset: 12n, completed: true });
+    assert.deepEqual(truncationOffset(p, 1, 20n), { offset: 15n, completed: true }, 'never past our end');
+  });
+
+  it('steps back to an older epoch when the leader answers one the follower never had', () => {
+    // Follower: epoch 0 [0,10), epoch 2 [10,15); the leader's largest epoch <= 2 is 1.
+    const p = follower([
+      [0, 10],
+      [2, 5],
+    ]);
+    assert.deepEqual(truncationOffset(p, 1, 12n), { offset: 10n, completed: false });
+  });
+
+  it('falls back to the high watermark when the leader has no epoch that old', () => {
+    const p = follower([[0, 10]]);
+    p.updateFollowerHighWatermark(6n);
+    assert.deepEqual(truncationOffset(p, -1, -1n), { offset: 6n, completed: true });
   });
 });
