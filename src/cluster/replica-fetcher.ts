@@ -3,7 +3,7 @@ import { Connection } from '../client/connection.js';
 import { javaStringHashCode } from '../group/group-metadata-manager.js';
 import { ErrorCode, errorNameOf } from '../protocol/errors.js';
 import { Fetch, ListOffsets, OffsetForLeaderEpoch } from '../protocol/messages/index.js';
-import { validBytes } from '../protocol/records/record-batch.js';
+import { batchesIn, validBytes } from '../protocol/records/record-batch.js';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../storage/leader-epoch-cache.js';
 import type { Logger } from '../util/logger.js';
 import type { Partition } from './partition.js';
@@ -185,6 +185,7 @@ export class ReplicaFetcher {
       }
     }
     if (asking.length === 0) return;
+    const askingByKey = new Map(asking.map((st) => [keyOf(st.topic, st.partition), st]));
     const response = await connection.send(OffsetForLeaderEpoch, {
       replicaId: this.options.brokerId,
       topics: groupByTopic(asking, (s) => ({
@@ -198,7 +199,7 @@ export class ReplicaFetcher {
       partitions: { partition: number; errorCode: number; leaderEpoch: number; endOffset: bigint }[];
     }[]) {
       for (const r of t.partitions) {
-        const state = asking.find((s) => s.topic === t.topic && s.partition === r.partition);
+        const state = askingByKey.get(keyOf(t.topic, r.partition));
         const replica = state && this.options.partitionOf(state.topic, state.partition);
         if (!state || !replica || !this.isCurrent(state)) continue;
         if (r.errorCode !== ErrorCode.NONE) {
@@ -260,6 +261,7 @@ export class ReplicaFetcher {
       },
       { timeoutMs: config.replicaSocketTimeoutMs + config.replicaFetchWaitMaxMs },
     );
+    const byKey = new Map(states.map((st) => [keyOf(st.topic, st.partition), st]));
     if (response.errorCode !== undefined && response.errorCode !== ErrorCode.NONE) {
       throw new Error(`Fetch answered ${errorNameOf(response.errorCode)}`);
     }
@@ -273,7 +275,7 @@ export class ReplicaFetcher {
       }[];
     }[]) {
       for (const r of t.partitions) {
-        const state = states.find((s) => s.topic === t.topic && s.partition === r.partitionIndex);
+        const state = byKey.get(keyOf(t.topic, r.partitionIndex));
         const replica = state && this.options.partitionOf(state.topic, state.partition);
         if (!state || !replica || !this.isCurrent(state) || state.phase !== 'fetching') continue;
         if (r.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
@@ -299,6 +301,7 @@ export class ReplicaFetcher {
     const whole = records ? records.subarray(0, validBytes(records)) : Buffer.alloc(0);
     if (whole.length > 0) {
       try {
+        startAtStraddlingBatch(log, whole);
         log.appendAsFollower(whole);
       } catch (error) {
         this.options.logger.error(
@@ -394,6 +397,18 @@ export class ReplicaFetcher {
     this.options.logger.debug({ partition, api, error }, 'partition error from the leader; backing off');
     this.delay(state);
   }
+}
+
+/**
+ * Kafka's recovery from `UnexpectedAppendOffsetException` in `appendRecordsToFollowerOrFutureReplica`:
+ * an empty follower log that starts inside the leader's first batch (the leader's log start moved
+ * mid-batch, by DeleteRecords) restarts at that batch's base offset, keeping its log start offset.
+ */
+function startAtStraddlingBatch(log: Partition['log'], records: Buffer): void {
+  const first = batchesIn(records).next().value;
+  const leo = log.logEndOffset;
+  if (!first || leo !== log.logStartOffset || first.baseOffset >= leo || first.lastOffset < leo) return;
+  log.truncateFullyAndStartAt(first.baseOffset, log.logStartOffset);
 }
 
 /**

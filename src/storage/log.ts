@@ -515,15 +515,18 @@ export class Log {
     return true;
   }
 
-  /** Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`). */
-  truncateFullyAndStartAt(offset: bigint): void {
+  /**
+   * Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`); the log
+   * start offset may stay above it (a follower taking a batch that straddles the leader's start).
+   */
+  truncateFullyAndStartAt(offset: bigint, logStartOffset = offset): void {
     const old = this.segments;
     this.segments = [];
     this.deleteSegmentFiles(old, this.config.fileDeleteDelayMs);
     this.segments.push(Segment.create(this.dir, offset, this.config.segmentIndexBytes));
     this.dirNeedsFsync = true;
-    this.startOffset = offset;
-    this.hw = offset;
+    this.startOffset = logStartOffset > offset ? logStartOffset : offset;
+    this.hw = this.startOffset;
     this.recoveryPointOffset = offset;
     this.txns.onTruncated(this.segmentBaseOffsets(), offset, (from) => this.batchesFrom(from));
     this.epochs.clear();

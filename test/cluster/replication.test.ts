@@ -10,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { Admin } from '../../src/client/admin.js';
+import { ClusterClient } from '../../src/client/cluster-client.js';
 import { Connection } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { Fetch, OffsetForLeaderEpoch } from '../../src/protocol/messages/index.js';
@@ -212,6 +214,10 @@ describe('replication on a static 3-broker layout', () => {
       .replicaStates.stopReplicas([{ topic: 'switch', partition: 0, delete: false }]);
     const lost = await produce(cluster.bootstrap(0), 'switch', 20, 'unreplicated', ['acks=1']);
     assert.equal(lost.acked.length, 20);
+    // Consumers read up to the high watermark: the ISR still has only the first 100.
+    const visible = await consume(cluster.bootstrap(0), 'switch');
+    assert.equal(visible.size, 100);
+    assert.ok([...visible.keys()].every((v) => v.startsWith('before-')));
 
     // The controller elects broker 1 (epoch 1); broker 0 does not hear of it yet.
     await cluster.controller.elect('switch', 0, { leader: 1, isr: [1, 2], replicas: [0, 1, 2] }, [1, 2]);
@@ -241,6 +247,42 @@ describe('replication on a static 3-broker layout', () => {
     for (const { value } of [...lost.acked, ...stale.acked]) assert.equal(consumed.has(value), false);
     const epochFile = path.join(cluster.dataDirs.get(0)!, 'switch-0', 'leader-epoch-checkpoint');
     assert.equal(fs.readFileSync(epochFile, 'utf8'), '0\n2\n0 0\n1 100\n');
+  });
+
+  it('brings a new replica in from the leader log start (mid-batch after DeleteRecords) and into the ISR', async () => {
+    await cluster.createTopicOn('late', [0, 1]);
+    await cluster.controller.elect('late', 0, { leader: 0, isr: [0], replicas: [0] }, [0]);
+    const first = await produce(cluster.bootstrap(0), 'late', 300, 'x');
+    assert.equal(first.acked.length, 300);
+    // Move the leader's log start inside a batch, as DeleteRecords may.
+    const straddled = batchSummary(logBytes(cluster.dataDirs.get(0)!, 'late')).find(([, , n]) => n > 1)!;
+    const start = straddled[0] + 1n;
+    const client = new ClusterClient({ brokers: cluster.bootstrap(0) });
+    try {
+      await new Admin(client).deleteRecords([{ topic: 'late', partition: 0, offset: start }]);
+    } finally {
+      await client.close();
+    }
+    await cluster.controller.elect('late', 0, { leader: 0, isr: [0], replicas: [0, 1] });
+    await waitFor(() => cluster.controller.state('late', 0)!.isr.length === 2, {
+      timeoutMs: 20_000,
+      description: 'the new replica joins the ISR',
+    });
+    const more = await produce(cluster.bootstrap(0), 'late', 10, 'y');
+    assert.equal(more.acked.length, 10);
+    await waitFor(
+      () => {
+        const leader = batchSummary(logBytes(cluster.dataDirs.get(0)!, 'late')).filter(
+          ([b]) => b >= straddled[0],
+        );
+        const follower = batchSummary(logBytes(cluster.dataDirs.get(1)!, 'late'));
+        return JSON.stringify(leader, (_k, v) => (typeof v === 'bigint' ? String(v) : v)) ===
+          JSON.stringify(follower, (_k, v) => (typeof v === 'bigint' ? String(v) : v))
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 20_000, description: 'the follower holds the leader batches from the straddled one on' },
+    );
   });
 
   it('refuses acks=all with NOT_ENOUGH_REPLICAS once a stopped follower leaves the ISR', async () => {

@@ -138,7 +138,21 @@ export class StaticCluster {
   ): Promise<void> {
     const partitions = options.partitions ?? 1;
     const replicas = options.replicas ?? [...this.brokers.keys()];
-    for (const id of replicas) {
+    await this.createTopicOn(name, replicas, { partitions, configs: options.configs });
+    for (let p = 0; p < partitions; p++) {
+      const leader = options.leader ?? replicas[p % replicas.length]!;
+      await this.controller.elect(name, p, { leader, isr: replicas, replicas });
+    }
+  }
+
+  /** Creates the topic in the local metadata of brokers `ids`, electing nobody. */
+  async createTopicOn(
+    name: string,
+    ids: readonly number[],
+    options: { partitions?: number; configs?: Record<string, string> } = {},
+  ): Promise<void> {
+    const partitions = options.partitions ?? 1;
+    for (const id of ids) {
       const client = new ClusterClient({ brokers: this.bootstrap(id) });
       try {
         await new Admin(client).createTopics([
@@ -147,10 +161,6 @@ export class StaticCluster {
       } finally {
         await client.close();
       }
-    }
-    for (let p = 0; p < partitions; p++) {
-      const leader = options.leader ?? replicas[p % replicas.length]!;
-      await this.controller.elect(name, p, { leader, isr: replicas, replicas });
     }
   }
 
