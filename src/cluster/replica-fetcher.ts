@@ -271,6 +271,7 @@ export class ReplicaFetcher {
         partitionIndex: number;
         errorCode: number;
         highWatermark: bigint;
+        logStartOffset: bigint;
         records: Buffer | null;
       }[];
     }[]) {
@@ -283,14 +284,24 @@ export class ReplicaFetcher {
         } else if (r.errorCode !== ErrorCode.NONE) {
           this.onPartitionError(state, r.errorCode, 'Fetch');
         } else {
-          this.appendFetched(replica, state, r.records, r.highWatermark);
+          this.appendFetched(replica, state, r.records, r.highWatermark, r.logStartOffset);
         }
       }
     }
   }
 
-  /** Appends the fetched batches as the leader wrote them and applies the leader's high watermark. */
-  private appendFetched(replica: Partition, state: FetchState, records: Buffer | null, hw: bigint): void {
+  /**
+   * Appends the fetched batches as the leader wrote them, applies the leader's high watermark, and
+   * moves the log start up with the leader's (Kafka's `maybeIncrementLogStartOffset`), never past
+   * our own high watermark.
+   */
+  private appendFetched(
+    replica: Partition,
+    state: FetchState,
+    records: Buffer | null,
+    hw: bigint,
+    leaderLogStart: bigint,
+  ): void {
     const log = replica.log;
     if (state.fetchOffset !== log.logEndOffset) {
       // The log moved under us (truncated by a new state): fetch again from its end.
@@ -315,6 +326,8 @@ export class ReplicaFetcher {
       state.fetchOffset = log.logEndOffset;
     }
     replica.updateFollowerHighWatermark(hw);
+    const newStart = leaderLogStart < log.highWatermark ? leaderLogStart : log.highWatermark;
+    if (newStart > log.logStartOffset) log.deleteRecordsBefore(newStart);
   }
 
   /**

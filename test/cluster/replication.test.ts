@@ -14,7 +14,7 @@ import { Admin } from '../../src/client/admin.js';
 import { ClusterClient } from '../../src/client/cluster-client.js';
 import { Connection } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { Fetch, OffsetForLeaderEpoch } from '../../src/protocol/messages/index.js';
+import { Fetch, ListOffsets, OffsetForLeaderEpoch } from '../../src/protocol/messages/index.js';
 import { batchesIn } from '../../src/protocol/records/record-batch.js';
 import { compatClientsDir, DEBIAN_PYTHON } from '../helpers/paths.js';
 import { runClient } from '../helpers/run-client.js';
@@ -283,6 +283,31 @@ describe('replication on a static 3-broker layout', () => {
       },
       { timeoutMs: 20_000, description: 'the follower holds the leader batches from the straddled one on' },
     );
+    // The follower's log start follows the leader's (seen with ListOffsets as a debugging replica, -2).
+    const moved = new ClusterClient({ brokers: cluster.bootstrap(0) });
+    try {
+      await new Admin(moved).deleteRecords([{ topic: 'late', partition: 0, offset: 305n }]);
+    } finally {
+      await moved.close();
+    }
+    const follower = await Connection.connect({ host: '127.0.0.1', port: cluster.brokers.get(1)!.port });
+    try {
+      await waitFor(
+        async () => {
+          const answer = await follower.send(ListOffsets, {
+            replicaId: -2,
+            isolationLevel: 0,
+            topics: [
+              { name: 'late', partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] },
+            ],
+          });
+          return answer.topics[0].partitions[0].offset === 305n;
+        },
+        { timeoutMs: 10_000, description: 'the follower log start moves to 305' },
+      );
+    } finally {
+      follower.close();
+    }
   });
 
   it('refuses acks=all with NOT_ENOUGH_REPLICAS once a stopped follower leaves the ISR', async () => {
