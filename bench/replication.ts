@@ -1,10 +1,11 @@
 /**
  * Produce throughput with replication: librdkafka (kcat) to the leader of a topic with
  * replication factor 3 and acks=all, against the same leader with replication factor 1, on one set
- * of three in-process brokers on a static layout (the ZooKeeper controller is not involved: the
- * bench plays the controller, as test/cluster/replication.test.ts does).
+ * of three brokers on a static layout (the ZooKeeper controller is not involved: the bench plays the
+ * controller, as test/cluster/replication.test.ts does). The brokers run as three child processes
+ * (`--in-process`: in this process, sharing one event loop).
  *
- *   node dist/bench/replication.js [--records N] [--size B] [--runs R] [--no-save]
+ *   node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--no-save]
  *
  * Target (issue 10): RF 3 acks=all at least 50% of RF 1.
  */
@@ -12,6 +13,7 @@ import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { StaticCluster } from '../test/helpers/static-cluster.js';
 import { makeTempDir } from '../test/helpers/temp-dir.js';
+import { ProcessLayout } from './replication-processes.js';
 import { loadAverage, machineInfo } from './throughput/broker-process.js';
 import { rdkafkaProduce } from './throughput/rdkafka.js';
 import { saveResult } from './throughput/report.js';
@@ -21,19 +23,23 @@ const { values } = parseArgs({
     records: { type: 'string', default: '300000' },
     size: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
+    'in-process': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
-  console.log('node dist/bench/replication.js [--records N] [--size B] [--runs R] [--no-save]');
+  console.log(
+    'node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--no-save]',
+  );
   process.exit(0);
 }
 const records = Number(values.records);
 const size = Number(values.size);
 const runs = Number(values.runs);
 
-const cluster = await StaticCluster.start(3);
+const inProcess = values['in-process'];
+const cluster = inProcess ? await StaticCluster.start(3) : await ProcessLayout.start(3);
 const work = makeTempDir('samsa-bench-replication-');
 const rows: {
   replicationFactor: number;
@@ -99,7 +105,7 @@ if (!values['no-save']) {
       machine: machineInfo(),
       loadAverage: loadAverage(),
       cpus: os.cpus().length,
-      setup: `3 in-process brokers (static layout), kcat -P to the leader, ${records} records of ${size} B per run`,
+      setup: `3 ${inProcess ? 'in-process brokers' : 'broker processes'} (static layout), kcat -P -X acks=all to the leader, ${records} records of ${size} B per run`,
       rows,
       medianRecordsPerSec: { rf1, rf3 },
       rf3PercentOfRf1: ratio,

@@ -239,7 +239,16 @@ export class ReplicaManager implements ReplicaStateApplier {
         continue;
       }
       if (p === undefined) {
-        p = this.newPartition(state.topic, state.partition);
+        try {
+          p = this.newPartition(state.topic, state.partition);
+        } catch (error) {
+          // No log for it here (the topic is not in this broker's metadata yet): skip this one only.
+          this.logger.warn(
+            { partition: `${state.topic}-${state.partition}`, err: (error as Error).message },
+            'cannot open the log of a partition state; skipped',
+          );
+          continue;
+        }
         this.partitions.set(key, p);
       }
       if (state.leader === this.options.brokerId) {

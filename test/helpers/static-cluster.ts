@@ -1,8 +1,9 @@
 /**
  * Brokers replicating without ZooKeeper: a static layout where the test plays the controller. Each
- * broker runs in-process with `replication.isrWriter` set to the shared StaticController, which keeps
- * the partition states, accepts ISR changes by compare-and-set on the partition epoch (as a
- * ZooKeeper conditional write would), and pushes LeaderAndIsr states to brokers when told to elect.
+ * broker runs with `replication.isrWriter` pointing at the shared StaticController, which keeps the
+ * partition states, accepts ISR changes by compare-and-set on the partition epoch (as a ZooKeeper
+ * conditional write would), and pushes LeaderAndIsr states to brokers when told to elect. The
+ * brokers run in-process here (StaticCluster); bench/replication.ts also runs them as processes.
  */
 import { Admin } from '../../src/client/admin.js';
 import { ClusterClient } from '../../src/client/cluster-client.js';
@@ -11,11 +12,18 @@ import { Broker } from '../../src/index.js';
 import { TEST_BROKER_CONFIG } from './broker.js';
 import { makeTempDir } from './temp-dir.js';
 
+/** A broker of a static layout, wherever it runs: its address and how LeaderAndIsr reaches it. */
+export interface LayoutMember {
+  readonly host: string;
+  readonly port: number;
+  apply(state: PartitionState, brokers: readonly BrokerEndpoint[]): Promise<void>;
+}
+
 export class StaticController implements IsrWriter {
   readonly states = new Map<string, PartitionState>();
   readonly isrWrites: { topic: string; partition: number; isr: readonly number[] }[] = [];
 
-  constructor(private readonly cluster: StaticCluster) {}
+  constructor(private readonly layout: StaticLayout) {}
 
   async writeIsr(
     topic: string,
@@ -76,56 +84,27 @@ export class StaticController implements IsrWriter {
   }
 
   private async send(state: PartitionState, to: readonly number[]): Promise<void> {
-    for (const id of to) {
-      const broker = this.cluster.brokers.get(id);
-      if (broker) await broker.replicaStates.applyPartitionStates([state], this.cluster.endpoints());
-    }
+    for (const id of to) await this.layout.members.get(id)?.apply(state, this.layout.endpoints());
   }
 }
 
-export class StaticCluster {
-  readonly brokers = new Map<number, Broker>();
-  readonly dataDirs = new Map<number, string>();
+/** Brokers by id, the controller over them, and topics created on each (local metadata per broker). */
+export class StaticLayout {
+  readonly members = new Map<number, LayoutMember>();
   readonly controller = new StaticController(this);
-  private readonly cleanups: (() => void)[] = [];
-
-  /** Starts `count` brokers with ids 0..count-1 on ephemeral ports. */
-  static async start(count: number, config: Record<string, string> = {}): Promise<StaticCluster> {
-    const cluster = new StaticCluster();
-    try {
-      for (let id = 0; id < count; id++) {
-        const dir = makeTempDir(`samsa-replica-${id}-`);
-        cluster.cleanups.push(dir.cleanup);
-        const broker = new Broker({
-          host: '127.0.0.1',
-          port: 0,
-          dataDir: dir.path,
-          config: { ...TEST_BROKER_CONFIG, 'broker.id': String(id), ...config },
-          logLevel: process.env.SAMSA_TEST_LOG_LEVEL ?? 'silent',
-          replication: { isrWriter: cluster.controller },
-        });
-        await broker.start();
-        cluster.brokers.set(id, broker);
-        cluster.dataDirs.set(id, dir.path);
-      }
-    } catch (error) {
-      await cluster.stop();
-      throw error;
-    }
-    return cluster;
-  }
 
   bootstrap(id: number): string {
-    return this.brokers.get(id)!.bootstrap;
+    const m = this.members.get(id)!;
+    return `${m.host}:${m.port}`;
   }
 
   endpoints(): BrokerEndpoint[] {
-    return [...this.brokers].map(([id, b]) => ({ id, host: b.host, port: b.port, rack: null }));
+    return [...this.members].map(([id, m]) => ({ id, host: m.host, port: m.port, rack: null }));
   }
 
   /**
-   * Creates the topic on every broker (each keeps its own metadata in this layout) and elects
-   * broker `leaders[p]` for partition p with every broker as replica and in the ISR.
+   * Creates the topic on each of `replicas` (default: every broker; each keeps its own metadata in
+   * this layout) and elects `leader` (default: round-robin) with all of them in the ISR.
    */
   async createTopic(
     name: string,
@@ -137,7 +116,7 @@ export class StaticCluster {
     } = {},
   ): Promise<void> {
     const partitions = options.partitions ?? 1;
-    const replicas = options.replicas ?? [...this.brokers.keys()];
+    const replicas = options.replicas ?? [...this.members.keys()];
     await this.createTopicOn(name, replicas, { partitions, configs: options.configs });
     for (let p = 0; p < partitions; p++) {
       const leader = options.leader ?? replicas[p % replicas.length]!;
@@ -163,17 +142,57 @@ export class StaticCluster {
       }
     }
   }
+}
+
+/** The static layout over in-process brokers. */
+export class StaticCluster extends StaticLayout {
+  readonly brokers = new Map<number, Broker>();
+  readonly dataDirs = new Map<number, string>();
+  private readonly cleanups: (() => void)[] = [];
+
+  /** Starts `count` brokers with ids 0..count-1 on ephemeral ports. */
+  static async start(count: number, config: Record<string, string> = {}): Promise<StaticCluster> {
+    const cluster = new StaticCluster();
+    try {
+      for (let id = 0; id < count; id++) {
+        const dir = makeTempDir(`samsa-replica-${id}-`);
+        cluster.cleanups.push(dir.cleanup);
+        const broker = new Broker({
+          host: '127.0.0.1',
+          port: 0,
+          dataDir: dir.path,
+          config: { ...TEST_BROKER_CONFIG, 'broker.id': String(id), ...config },
+          logLevel: process.env.SAMSA_TEST_LOG_LEVEL ?? 'silent',
+          replication: { isrWriter: cluster.controller },
+        });
+        await broker.start();
+        cluster.brokers.set(id, broker);
+        cluster.members.set(id, {
+          host: broker.host,
+          port: broker.port,
+          apply: (state, brokers) => broker.replicaStates.applyPartitionStates([state], brokers),
+        });
+        cluster.dataDirs.set(id, dir.path);
+      }
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
 
   /** Stops one broker (the others see it stop fetching). */
   async stopBroker(id: number): Promise<void> {
     const broker = this.brokers.get(id);
     this.brokers.delete(id);
+    this.members.delete(id);
     await broker?.stop();
   }
 
   async stop(): Promise<void> {
     for (const broker of this.brokers.values()) await broker.stop();
     this.brokers.clear();
+    this.members.clear();
     for (const cleanup of this.cleanups) cleanup();
   }
 }
