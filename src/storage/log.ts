@@ -279,9 +279,11 @@ export class Log {
         logStartOffset: this.startOffset,
       };
     }
+    // The epoch goes on disk before its batches (as Kafka's append): a crash in between leaves an
+    // entry past the log end, which opening the log drops.
+    this.epochs.assign(leaderEpoch, firstOffset);
     this.write(records, appended, firstOffset, nowMs);
     this.txns.commit(prepared, this.activeSegment.baseOffset);
-    this.epochs.assign(leaderEpoch, firstOffset);
     return {
       firstOffset,
       lastOffset: nextOffset - 1n,
@@ -318,9 +320,9 @@ export class Log {
       expected = batch.nextOffset;
     }
     const prepared = this.txns.prepare(batches, 'replication');
+    for (const batch of batches) this.epochs.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     this.write(records, appended, firstOffset, this.clock.nowMs());
     this.txns.commit(prepared, this.activeSegment.baseOffset);
-    for (const batch of batches) this.epochs.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     return {
       firstOffset,
       lastOffset: expected - 1n,
