@@ -12,8 +12,8 @@
 import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { StaticCluster } from '../test/helpers/static-cluster.js';
+import { ProcessLayout } from '../test/helpers/static-cluster-processes.js';
 import { makeTempDir } from '../test/helpers/temp-dir.js';
-import { ProcessLayout } from './replication-processes.js';
 import { loadAverage, machineInfo } from './throughput/broker-process.js';
 import { rdkafkaProduce } from './throughput/rdkafka.js';
 import { saveResult } from './throughput/report.js';

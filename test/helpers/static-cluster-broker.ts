@@ -1,18 +1,19 @@
 /**
- * One broker of bench/replication.ts's process layout: a child process started with `fork`,
+ * One broker of a ProcessLayout (static-cluster-processes.ts): a child process started with `fork`,
  * its partition states and ISR writes carried over the IPC channel to the parent's StaticController.
  *
- *   (forked) node dist/bench/replication-broker.js <broker id> <data dir>
+ *   (forked) node dist/test/helpers/static-cluster-broker.js <broker id> <data dir> [<config json>]
  */
-import type { BrokerEndpoint, IsrWriter, PartitionState } from '../src/cluster/partition-state.js';
-import { Broker } from '../src/index.js';
+import type { BrokerEndpoint, IsrWriter, PartitionState } from '../../src/cluster/partition-state.js';
+import { Broker } from '../../src/index.js';
+import { TEST_BROKER_CONFIG } from './broker.js';
 
 type FromParent =
   | { type: 'apply'; seq: number; state: PartitionState; brokers: BrokerEndpoint[] }
   | { type: 'isr'; seq: number; result: number | null }
   | { type: 'stop' };
 
-const [id, dataDir] = process.argv.slice(2);
+const [id, dataDir, configJson] = process.argv.slice(2);
 let nextSeq = 0;
 const pendingIsr = new Map<number, (result: number | null) => void>();
 const isrWriter: IsrWriter = {
@@ -32,8 +33,8 @@ const broker = new Broker({
   host: '127.0.0.1',
   port: 0,
   dataDir,
-  config: { 'broker.id': id!, 'group.initial.rebalance.delay.ms': '0' },
-  logLevel: 'warn',
+  config: { ...TEST_BROKER_CONFIG, ...(configJson ? JSON.parse(configJson) : {}), 'broker.id': id! },
+  logLevel: process.env.SAMSA_TEST_LOG_LEVEL ?? 'warn',
   replication: { isrWriter },
 });
 await broker.start();

@@ -1,15 +1,16 @@
 /**
- * The static replication layout over broker processes (bench/replication-broker.ts, forked): the
- * parent's StaticController reaches them over IPC, and answers their ISR writes the same way.
+ * The static replication layout over broker processes (static-cluster-broker.ts, forked): the
+ * parent's StaticController reaches them over IPC and answers their ISR writes the same way. A
+ * broker can be killed (SIGKILL) and restarted over the same data directory.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PartitionState } from '../src/cluster/partition-state.js';
-import { StaticLayout } from '../test/helpers/static-cluster.js';
-import { makeTempDir } from '../test/helpers/temp-dir.js';
+import type { PartitionState } from '../../src/cluster/partition-state.js';
+import { StaticLayout } from './static-cluster.js';
+import { makeTempDir } from './temp-dir.js';
 
-const BROKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'replication-broker.js');
+const BROKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'static-cluster-broker.js');
 
 type FromChild =
   | { type: 'ready'; host: string; port: number }
@@ -17,13 +18,24 @@ type FromChild =
   | { type: 'writeIsr'; seq: number; args: [string, number, number, number, number[], number] };
 
 export class ProcessLayout extends StaticLayout {
-  private readonly children: ChildProcess[] = [];
+  readonly dataDirs = new Map<number, string>();
+  private readonly children = new Map<number, ChildProcess>();
   private readonly cleanups: (() => void)[] = [];
 
-  static async start(count: number): Promise<ProcessLayout> {
-    const layout = new ProcessLayout();
+  private constructor(private readonly config: Record<string, string>) {
+    super();
+  }
+
+  /** Starts `count` broker processes with ids 0..count-1, each over a fresh temp data dir. */
+  static async start(count: number, config: Record<string, string> = {}): Promise<ProcessLayout> {
+    const layout = new ProcessLayout(config);
     try {
-      for (let id = 0; id < count; id++) await layout.startBroker(id);
+      for (let id = 0; id < count; id++) {
+        const dir = makeTempDir(`samsa-replica-process-${id}-`);
+        layout.cleanups.push(dir.cleanup);
+        layout.dataDirs.set(id, dir.path);
+        await layout.startBroker(id);
+      }
     } catch (error) {
       await layout.stop();
       throw error;
@@ -31,13 +43,24 @@ export class ProcessLayout extends StaticLayout {
     return layout;
   }
 
-  private async startBroker(id: number): Promise<void> {
-    const dir = makeTempDir(`samsa-bench-broker-${id}-`);
-    this.cleanups.push(dir.cleanup);
-    const child = fork(BROKER_SCRIPT, [String(id), dir.path], {
+  /** kill -9: the broker's member entry goes until `startBroker` brings it back. */
+  async kill(id: number): Promise<void> {
+    const child = this.children.get(id);
+    this.children.delete(id);
+    this.members.delete(id);
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  /** Starts broker `id` over its data dir (again, after a kill). */
+  async startBroker(id: number): Promise<void> {
+    const child = fork(BROKER_SCRIPT, [String(id), this.dataDirs.get(id)!, JSON.stringify(this.config)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.children.push(child);
+    this.children.set(id, child);
     let nextSeq = 0;
     const applied = new Map<number, () => void>();
     const ready = new Promise<{ host: string; port: number }>((resolve, reject) => {
@@ -69,7 +92,7 @@ export class ProcessLayout extends StaticLayout {
 
   async stop(): Promise<void> {
     await Promise.all(
-      this.children.map(
+      [...this.children.values()].map(
         (child) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
@@ -79,6 +102,8 @@ export class ProcessLayout extends StaticLayout {
           }),
       ),
     );
+    this.children.clear();
+    this.members.clear();
     for (const cleanup of this.cleanups) cleanup();
   }
 }
