@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
+import { ReplicaManager } from '../cluster/replica-manager.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
@@ -30,7 +32,6 @@ import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
-import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
@@ -61,6 +62,12 @@ export interface BrokerOptions {
    * topic-level one (`--strict-config`). Either way each such name is logged with a warning.
    */
   readonly strictConfig?: boolean;
+  /**
+   * Cluster mode fed by the caller: partition states are applied through `broker.replicaStates`
+   * (a controller, or a test with a static layout) and ISR changes go to `isrWriter`. Without it
+   * the broker is a single node leading every partition.
+   */
+  readonly replication?: { readonly isrWriter: IsrWriter };
 }
 
 /**
@@ -77,6 +84,7 @@ export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly isrWriter: IsrWriter | undefined;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -106,6 +114,13 @@ export class Broker {
         fromEnv: true,
       })),
     ];
+    this.isrWriter = options.replication?.isrWriter;
+  }
+
+  /** Where LeaderAndIsr / StopReplica land (cluster mode); available once started. */
+  get replicaStates(): ReplicaStateApplier {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.replicas;
   }
 
   /** Warns about each config name that is ignored; under strictConfig, refuses the wrong ones. */
@@ -177,7 +192,15 @@ export class Broker {
       maxBrokerPartitions: setting('max.broker.partitions'),
     });
     await topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.logger);
+    const replicas = new ReplicaManager({
+      topics,
+      clock: this.clock,
+      logger: this.logger,
+      brokerId: config.brokerId,
+      config: config.replication,
+      isrWriter: this.isrWriter,
+    });
+    replicas.startup();
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
     this.services = {
@@ -266,7 +289,7 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => topics.logFor(topic, partition),
+      logFor: (topic, partition) => replicas.markerLog(topic, partition),
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ReplicationConfig } from '../cluster/replication-config.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
@@ -159,6 +160,35 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '500',
     doc: 'Most segment and index files kept open at once; the least recently used are closed',
   },
+  // Replication (Kafka's names and defaults).
+  {
+    name: 'replica.lag.time.max.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'A follower that has not caught up for this long leaves the ISR',
+  },
+  { name: 'replica.fetch.wait.max.ms', type: 'int', default: '500', doc: 'Long poll of a follower fetch' },
+  { name: 'replica.fetch.min.bytes', type: 'int', default: '1', doc: 'Bytes a follower fetch waits for' },
+  {
+    name: 'replica.fetch.max.bytes',
+    type: 'int',
+    default: '1048576',
+    doc: 'Bytes per partition a follower fetches',
+  },
+  {
+    name: 'replica.fetch.response.max.bytes',
+    type: 'int',
+    default: '10485760',
+    doc: 'Bytes per follower fetch response',
+  },
+  {
+    name: 'replica.fetch.backoff.ms',
+    type: 'int',
+    default: '1000',
+    doc: 'Pause after a failed follower fetch',
+  },
+  { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', doc: 'Timeout of follower requests' },
+  { name: 'num.replica.fetchers', type: 'int', default: '1', doc: 'Fetchers per source broker' },
   {
     name: 'shutdown.timeout.ms',
     type: 'long',
@@ -197,6 +227,8 @@ export interface BrokerConfig {
   readonly groupMaxSessionTimeoutMs: number;
   readonly groupMaxSize: number;
   readonly shutdownTimeoutMs: number;
+  /** replica.* and num.replica.fetchers. */
+  readonly replication: ReplicationConfig;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
   /** Every setting by Kafka name, as resolved (for DescribeConfigs on the broker resource). */
@@ -304,6 +336,16 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     groupMaxSessionTimeoutMs: int('group.max.session.timeout.ms'),
     groupMaxSize: int('group.max.size'),
     shutdownTimeoutMs: int('shutdown.timeout.ms'),
+    replication: {
+      replicaLagTimeMaxMs: int('replica.lag.time.max.ms'),
+      replicaFetchWaitMaxMs: int('replica.fetch.wait.max.ms'),
+      replicaFetchMinBytes: int('replica.fetch.min.bytes'),
+      replicaFetchMaxBytes: int('replica.fetch.max.bytes'),
+      replicaFetchResponseMaxBytes: int('replica.fetch.response.max.bytes'),
+      replicaFetchBackoffMs: int('replica.fetch.backoff.ms'),
+      replicaSocketTimeoutMs: int('replica.socket.timeout.ms'),
+      numReplicaFetchers: int('num.replica.fetchers'),
+    },
     logDefaults,
     values,
     explicit,

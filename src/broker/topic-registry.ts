@@ -242,6 +242,11 @@ export class TopicRegistry {
     return meta;
   }
 
+  /** Removes one partition's log (StopReplica with delete), leaving the topic in place. */
+  deleteLog(topic: string, partition: number): void {
+    this.logs.delete(topic, partition);
+  }
+
   /**
    * CreatePartitions: partitions can only grow; `assignments` (broker ids of each new partition)
    * must name known brokers, one list per new partition, with the topic's replication factor.

@@ -31,4 +31,5 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.CreatePartitions, { min: 0, max: 3 }],
   [ApiKey.DeleteGroups, { min: 0, max: 2 }],
   [ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }],
+  [ApiKey.OffsetForLeaderEpoch, { min: 3, max: 4 }], // v3: replicaId (followers and consumers)
 ]);

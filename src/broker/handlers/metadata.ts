@@ -1,6 +1,7 @@
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
+import type { BrokerServices } from '../services.js';
 import { topicNameError } from '../topic-registry.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -14,7 +15,8 @@ interface MetadataRequestTopic {
   name: string | null;
 }
 
-function topicEntry(meta: TopicMetadata, brokerId: number, internal: boolean) {
+function topicEntry(meta: TopicMetadata, services: BrokerServices, internal: boolean) {
+  const brokerId = services.config.brokerId;
   // Every partition has the same replicas here: one set of arrays serves them all.
   const replicas = [brokerId];
   const none: number[] = [];
@@ -24,7 +26,8 @@ function topicEntry(meta: TopicMetadata, brokerId: number, internal: boolean) {
       errorCode: ErrorCode.NONE,
       partitionIndex: p,
       leaderId: brokerId,
-      leaderEpoch: 0,
+      // Clients fence their fetches with this epoch (KIP-320), so it must be the replica's own.
+      leaderEpoch: services.replicas.leaderEpochOf(meta.name, p) ?? 0,
       replicaNodes: replicas,
       isrNodes: replicas,
       offlineReplicas: none,
@@ -60,7 +63,7 @@ async function describeTopic(
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
-    return topicEntry(meta, config.brokerId, topics.isInternal(meta.name));
+    return topicEntry(meta, context.services, topics.isInternal(meta.name));
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -75,7 +78,7 @@ async function describeTopic(
     }
   }
   if (!meta) return errorEntry(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return topicEntry(meta, config.brokerId, topics.isInternal(name));
+  return topicEntry(meta, context.services, topics.isInternal(name));
 }
 
 /**
@@ -127,7 +130,7 @@ export const metadataHandler: Handler = {
     }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))
+      ? topics.list().map((meta) => topicEntry(meta, context.services, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
