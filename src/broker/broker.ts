@@ -1,12 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
+import { ReplicaManager } from '../cluster/replica-manager.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { type AdminHttp, startAdminHttp } from '../http/admin.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
+import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -16,16 +20,22 @@ import {
   TRANSACTION_STATE_TOPIC_NAME,
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { InvalidConfigError } from '../util/errors.js';
 import { createLogger, type LogFormat, type Logger, moduleLogger, silentLogger } from '../util/logger.js';
 import { SAMSA_VERSION } from '../version.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
+import {
+  type ConfigNameProblem,
+  checkBrokerConfigNames,
+  describeConfigNameProblem,
+  isStrictConfigError,
+} from './config-names.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
 import { groupHandlers } from './handlers/group-handlers.js';
 import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
-import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
@@ -55,6 +65,17 @@ export interface BrokerOptions {
   readonly logFormat?: LogFormat;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Refuse to start when the file or `config` holds a name that is not a broker config, or is a
+   * topic-level one (`--strict-config`). Either way each such name is logged with a warning.
+   */
+  readonly strictConfig?: boolean;
+  /**
+   * Cluster mode fed by the caller: partition states are applied through `broker.replicaStates`
+   * (a controller, or a test with a static layout) and ISR changes go to `isrWriter`. Without it
+   * the broker is a single node leading every partition.
+   */
+  readonly replication?: { readonly isrWriter: IsrWriter };
 }
 
 /**
@@ -71,10 +92,14 @@ export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly isrWriter: IsrWriter | undefined;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private admin: AdminHttp | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  /** Config names that would be ignored; those from the file or `config` fail a strict start. */
+  private readonly configProblems: { problem: ConfigNameProblem; fromEnv: boolean }[];
+  private readonly strictConfig: boolean;
 
   constructor(options: BrokerOptions = {}) {
     const flags: Record<string, string> = { ...options.config };
@@ -91,6 +116,42 @@ export class Broker {
         ? silentLogger()
         : createLogger({ level: options.logLevel, format: options.logFormat }));
     this.clock = options.clock ?? systemClock;
+    this.strictConfig = options.strictConfig === true;
+    const given = new Set([...Object.keys(file), ...Object.keys(options.config ?? {})]);
+    this.configProblems = [
+      ...checkBrokerConfigNames(given).map((problem) => ({ problem, fromEnv: false })),
+      ...checkBrokerConfigNames(Object.keys(env).filter((name) => !given.has(name))).map((problem) => ({
+        problem,
+        fromEnv: true,
+      })),
+    ];
+    this.isrWriter = options.replication?.isrWriter;
+  }
+
+  /** Where LeaderAndIsr / StopReplica land (cluster mode); available once started. */
+  get replicaStates(): ReplicaStateApplier {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.replicas;
+  }
+
+  /** Warns about each config name that is ignored; under strictConfig, refuses the wrong ones. */
+  private checkConfigNames(): void {
+    for (const { problem, fromEnv } of this.configProblems) {
+      this.logger.warn(
+        {
+          config: problem.name,
+          ...(problem.kind === 'topic-level' ? { brokerName: problem.brokerName } : {}),
+        },
+        `${describeConfigNameProblem(problem)}${fromEnv ? ' (from a SAMSA_* environment variable)' : ''}`,
+      );
+    }
+    if (!this.strictConfig) return;
+    const refused = this.configProblems.filter((p) => !p.fromEnv && isStrictConfigError(p.problem));
+    if (refused.length > 0) {
+      throw new InvalidConfigError(
+        `--strict-config: ${refused.map((p) => describeConfigNameProblem(p.problem)).join('; ')}`,
+      );
+    }
   }
 
   get host(): string {
@@ -119,6 +180,7 @@ export class Broker {
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
+    this.checkConfigNames();
     this.state = 'starting';
     const config = this.config;
     const dataDir = resolve(config.dataDir);
@@ -139,16 +201,28 @@ export class Broker {
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
     });
-    logs.startup();
+    const setting = (name: string) => Number(config.values.get(name));
+    logFiles.setMaxOpenFiles(setting('log.max.open.files'));
+    await logs.startup();
     const topics = new TopicRegistry(store, logs, {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
-      liveBrokers: () => 1,
+      brokers: singleNodeBrokers(config.brokerId),
       logger: this.moduleLog('broker'),
+      maxPartitions: setting('max.partitions'),
+      maxBrokerPartitions: setting('max.broker.partitions'),
     });
-    topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.moduleLog('broker'));
+    await topics.startup();
+    const replicas = new ReplicaManager({
+      topics,
+      clock: this.clock,
+      logger: this.moduleLog('broker'),
+      brokerId: config.brokerId,
+      config: config.replication,
+      isrWriter: this.isrWriter,
+    });
+    replicas.startup();
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
     // Metrics are kept only when the admin port that serves them is on.
@@ -291,7 +365,7 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => topics.logFor(topic, partition),
+      logFor: (topic, partition) => replicas.markerLog(topic, partition),
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
@@ -334,8 +408,15 @@ export class Broker {
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();
     services.groups?.shutdown();
-    services.logs.shutdown();
-    services.metrics?.close();
+    try {
+      services.logs.shutdown();
+      services.metrics?.close();
+    } catch (error) {
+      // Logs are closed either way; without the clean-shutdown marker the next start recovers them.
+      this.state = 'stopped';
+      this.logger.error({ err: error }, 'stopped without a clean shutdown');
+      throw error;
+    }
     this.state = 'stopped';
     this.logger.info('stopped');
   }

@@ -1,10 +1,7 @@
 import { readFileSync } from 'node:fs';
-import {
-  DEFAULT_LOG_CONFIG,
-  type LogConfig,
-  logConfigFrom,
-  TOPIC_CONFIG_DEFS,
-} from '../storage/log-config.js';
+import type { ReplicationConfig } from '../cluster/replication-config.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
+import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
 
 /**
@@ -143,6 +140,55 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '3600000',
     doc: 'How often expired transactional ids are removed',
   },
+  // Resource limits (docs/storage-limits.md). max.partitions and max.broker.partitions are KIP-578's
+  // names (not in Kafka 3.9, which has no such bound); log.max.open.files is Samsa's own.
+  {
+    name: 'max.partitions',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Most partitions in the cluster; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'max.broker.partitions',
+    type: 'int',
+    default: '20000',
+    doc: 'Most partition replicas on this broker; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'log.max.open.files',
+    type: 'int',
+    default: '500',
+    doc: 'Most segment and index files kept open at once; the least recently used are closed',
+  },
+  // Replication (Kafka's names and defaults).
+  {
+    name: 'replica.lag.time.max.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'A follower that has not caught up for this long leaves the ISR',
+  },
+  { name: 'replica.fetch.wait.max.ms', type: 'int', default: '500', doc: 'Long poll of a follower fetch' },
+  { name: 'replica.fetch.min.bytes', type: 'int', default: '1', doc: 'Bytes a follower fetch waits for' },
+  {
+    name: 'replica.fetch.max.bytes',
+    type: 'int',
+    default: '1048576',
+    doc: 'Bytes per partition a follower fetches',
+  },
+  {
+    name: 'replica.fetch.response.max.bytes',
+    type: 'int',
+    default: '10485760',
+    doc: 'Bytes per follower fetch response',
+  },
+  {
+    name: 'replica.fetch.backoff.ms',
+    type: 'int',
+    default: '1000',
+    doc: 'Pause after a failed follower fetch',
+  },
+  { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', doc: 'Timeout of follower requests' },
+  { name: 'num.replica.fetchers', type: 'int', default: '1', doc: 'Fetchers per source broker' },
   {
     name: 'admin.listener',
     type: 'string',
@@ -210,6 +256,8 @@ export interface BrokerConfig {
   readonly adminRequestMaxBytes: number;
   readonly adminRequestTimeoutMs: number;
   readonly metricsPerPartition: boolean;
+  /** replica.* and num.replica.fetchers. */
+  readonly replication: ReplicationConfig;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
   /** Every setting by Kafka name, as resolved (for DescribeConfigs on the broker resource). */
@@ -262,10 +310,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     values.set(def.name, def.default);
     known.set(def.name, def.type);
   }
-  const topicByBrokerName = new Map(TOPIC_CONFIG_DEFS.map((d) => [d.brokerName, d]));
-  for (const d of TOPIC_CONFIG_DEFS) {
-    values.set(d.brokerName, d.default);
-    known.set(d.brokerName, d.type === 'class' ? 'string' : (d.type as BrokerConfigDef['type']));
+  // The broker-level names of topic configs (log.retention.hours, ...) from the topic config table.
+  for (const d of BROKER_SYNONYM_DEFS) {
+    if (known.has(d.name)) continue;
+    if (d.default !== null) values.set(d.name, d.default);
+    known.set(d.name, d.type as BrokerConfigDef['type']);
   }
   for (const source of sources) {
     for (const [name, value] of Object.entries(source)) {
@@ -281,15 +330,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
   const int = (name: string) => Number.parseInt(values.get(name)!, 10);
   const bool = (name: string) => values.get(name)!.toLowerCase() === 'true';
 
-  const topicOverrides: Record<string, string> = {};
-  for (const [brokerName, def] of topicByBrokerName) {
-    if (explicit.has(brokerName)) topicOverrides[def.name] = values.get(brokerName)!;
-  }
-  // message.max.bytes is the broker-level name of max.message.bytes.
-  if (explicit.has('message.max.bytes') && !explicit.has('max.message.bytes')) {
-    topicOverrides['max.message.bytes'] = values.get('message.max.bytes')!;
-  }
-  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicOverrides);
+  const topicDefaults = topicDefaultsFromBroker(
+    (name) => explicit.has(name),
+    (name) => values.get(name)!,
+  );
+  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicDefaults);
 
   return {
     brokerId: int('broker.id'),
@@ -328,6 +373,16 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     adminRequestMaxBytes: int('admin.request.max.bytes'),
     adminRequestTimeoutMs: int('admin.request.timeout.ms'),
     metricsPerPartition: bool('metrics.per.partition.enable'),
+    replication: {
+      replicaLagTimeMaxMs: int('replica.lag.time.max.ms'),
+      replicaFetchWaitMaxMs: int('replica.fetch.wait.max.ms'),
+      replicaFetchMinBytes: int('replica.fetch.min.bytes'),
+      replicaFetchMaxBytes: int('replica.fetch.max.bytes'),
+      replicaFetchResponseMaxBytes: int('replica.fetch.response.max.bytes'),
+      replicaFetchBackoffMs: int('replica.fetch.backoff.ms'),
+      replicaSocketTimeoutMs: int('replica.socket.timeout.ms'),
+      numReplicaFetchers: int('num.replica.fetchers'),
+    },
     logDefaults,
     values,
     explicit,

@@ -1,3 +1,4 @@
+import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { LogManager } from '../storage/log-manager.js';
@@ -5,7 +6,6 @@ import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import type { BrokerConfig } from './config.js';
-import type { ReplicaManager } from './replica-manager.js';
 import type { TopicRegistry } from './topic-registry.js';
 
 /** The services a handler may call; the Broker builds them once and passes them to every request. */

@@ -67,6 +67,8 @@ export interface NewTopic {
   /** -1 (the default) lets the broker use default.replication.factor (KIP-464). */
   readonly replicationFactor?: number;
   readonly configs?: Readonly<Record<string, string>>;
+  /** Broker ids of each partition, preferred leader first; numPartitions and replicationFactor stay -1. */
+  readonly replicaAssignment?: readonly (readonly number[])[];
 }
 
 export interface CreatedTopic {
@@ -125,7 +127,10 @@ export class Admin {
         name: t.name,
         numPartitions: t.numPartitions ?? -1,
         replicationFactor: t.replicationFactor ?? -1,
-        assignments: [],
+        assignments: (t.replicaAssignment ?? []).map((brokerIds, partitionIndex) => ({
+          partitionIndex,
+          brokerIds,
+        })),
         configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -179,15 +184,19 @@ export class Admin {
     return names.map((name) => metadata.topics.find((t) => t.name === name)!);
   }
 
-  /** Grows a topic to `totalCount` partitions (Kafka cannot shrink one: INVALID_PARTITIONS). */
+  /**
+   * Grows a topic to `totalCount` partitions (Kafka cannot shrink one: INVALID_PARTITIONS);
+   * `assignments` gives the broker ids of each new partition.
+   */
   async createPartitions(
     topic: string,
     totalCount: number,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; assignments?: readonly (readonly number[])[] } = {},
   ): Promise<void> {
     const connection = await this.cluster.controllerConnection();
+    const assignments = options.assignments?.map((brokerIds) => ({ brokerIds })) ?? null;
     const body = await connection.send(CreatePartitions, {
-      topics: [{ name: topic, count: totalCount, assignments: null }],
+      topics: [{ name: topic, count: totalCount, assignments }],
       timeoutMs: options.timeoutMs ?? 30_000,
       validateOnly: false,
     });

@@ -9,8 +9,6 @@ import type {
 export interface ServiceSourceOptions {
   /** Open connections per listener name. */
   readonly connections: () => readonly { readonly listener: string; readonly count: number }[];
-  /** Produce requests waiting for replicas (0 where nothing waits for them). */
-  readonly producePurgatory?: () => number;
   /** The cluster's view; a single node is its own controller with nothing under-replicated. */
   readonly cluster?: () => ClusterSnapshot;
 }
@@ -45,7 +43,7 @@ export function serviceMetricsSources(
     connections: options.connections,
     purgatory: () => ({
       fetch: services.replicas.waitingFetches,
-      produce: options.producePurgatory?.() ?? 0,
+      produce: services.replicas.delayedProduces,
     }),
     groups: () => {
       const listed = services.groups?.listGroups();
@@ -67,6 +65,13 @@ export function serviceMetricsSources(
       const listed = services.txn?.listTransactions([], []);
       return listed ? listed.transactions.map((t) => t.state) : [];
     },
-    cluster: options.cluster ?? (() => SINGLE_NODE_CLUSTER),
+    cluster:
+      options.cluster ??
+      (() => ({
+        ...SINGLE_NODE_CLUSTER,
+        underReplicatedPartitions: services.replicas.underReplicatedPartitions,
+        isrShrinks: services.replicas.isrChanges.shrink,
+        isrExpands: services.replicas.isrChanges.expand,
+      })),
   };
 }

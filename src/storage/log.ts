@@ -15,6 +15,7 @@ import {
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
+import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
 import { LogTransactions } from './log-transactions.js';
@@ -97,6 +98,8 @@ export class Log {
   private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
   /** Producer state, snapshots and aborted-transaction indexes (idempotence and transactions). */
   readonly txns: LogTransactions;
+  /** Where each leader epoch starts (`leader-epoch-checkpoint`), kept in step with the log. */
+  readonly epochs: LeaderEpochFileCache;
 
   private constructor(options: LogOpenOptions, segments: Segment[]) {
     this.topic = options.topic;
@@ -114,6 +117,10 @@ export class Log {
     this.recoveryPointOffset = clamp(options.recoveryPoint ?? 0n, 0n, leo);
     this.hw = clamp(options.highWatermark ?? 0n, this.startOffset, leo);
     this.txns = new LogTransactions(this.dir, this.name, this.logger);
+    this.epochs = new LeaderEpochFileCache(this.dir);
+    // As Kafka's LogLoader: epochs past the recovered end or before the start are dropped.
+    this.epochs.truncateFromEnd(leo);
+    this.epochs.truncateFromStart(this.startOffset);
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
@@ -164,6 +171,20 @@ export class Log {
   /** The offset below which every transaction is decided (what read_committed may read). */
   get lastStableOffset(): bigint {
     return this.txns.lastStableOffset(this.hw);
+  }
+
+  /** The latest leader epoch of the log's batches, when it has any. */
+  get latestEpoch(): number | undefined {
+    return this.epochs.latestEpoch;
+  }
+
+  /**
+   * Kafka's `UnifiedLog.endOffsetForEpoch`: the largest epoch <= `epoch` and where it ends, or
+   * undefined when the log knows no such epoch.
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset | undefined {
+    const found = this.epochs.endOffsetFor(epoch, this.logEndOffset);
+    return found.endOffset < 0n ? undefined : found;
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
@@ -258,6 +279,9 @@ export class Log {
         logStartOffset: this.startOffset,
       };
     }
+    // The epoch goes on disk before its batches (as Kafka's append): a crash in between leaves an
+    // entry past the log end, which opening the log drops.
+    this.epochs.assign(leaderEpoch, firstOffset);
     this.write(records, appended, firstOffset, nowMs);
     this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
@@ -296,6 +320,7 @@ export class Log {
       expected = batch.nextOffset;
     }
     const prepared = this.txns.prepare(batches, 'replication');
+    for (const batch of batches) this.epochs.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     this.write(records, appended, firstOffset, this.clock.nowMs());
     this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
@@ -421,6 +446,7 @@ export class Log {
     }
     if (offset <= this.startOffset) return;
     this.startOffset = offset;
+    this.epochs.truncateFromStart(offset);
     this.deleteSegments(
       deletableSegments(this.segments, this.hw, this.logEndOffset, logStartOffsetBreached(offset)),
     );
@@ -454,6 +480,7 @@ export class Log {
     const firstBase = this.segments[0]!.baseOffset;
     if (firstBase > this.startOffset) this.startOffset = firstBase;
     if (this.hw < this.startOffset) this.hw = this.startOffset;
+    this.epochs.truncateFromStart(this.startOffset);
     this.logger.info(
       { partition: this.name, segments: deletable.length, logStartOffset: String(this.startOffset) },
       'deleting log segments',
@@ -486,20 +513,25 @@ export class Log {
     if (this.hw > leo) this.hw = leo;
     if (this.startOffset > leo) this.startOffset = leo;
     this.txns.onTruncated(this.segmentBaseOffsets(), leo, (from) => this.batchesFrom(from));
+    this.epochs.truncateFromEnd(leo);
     return true;
   }
 
-  /** Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`). */
-  truncateFullyAndStartAt(offset: bigint): void {
+  /**
+   * Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`); the log
+   * start offset may stay above it (a follower taking a batch that straddles the leader's start).
+   */
+  truncateFullyAndStartAt(offset: bigint, logStartOffset = offset): void {
     const old = this.segments;
     this.segments = [];
     this.deleteSegmentFiles(old, this.config.fileDeleteDelayMs);
     this.segments.push(Segment.create(this.dir, offset, this.config.segmentIndexBytes));
     this.dirNeedsFsync = true;
-    this.startOffset = offset;
-    this.hw = offset;
+    this.startOffset = logStartOffset > offset ? logStartOffset : offset;
+    this.hw = this.startOffset;
     this.recoveryPointOffset = offset;
     this.txns.onTruncated(this.segmentBaseOffsets(), offset, (from) => this.batchesFrom(from));
+    this.epochs.clear();
   }
 
   /** fsyncs every segment holding offsets above the recovery point, then moves it to the log end. */
@@ -520,8 +552,13 @@ export class Log {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.txns.close(this.logEndOffset);
-    for (const segment of this.segments) segment.close();
+    try {
+      this.txns.close(this.logEndOffset);
+      this.epochs.flushIfDirty();
+    } finally {
+      // Even when the producer snapshot cannot be written (disk full), the files are let go.
+      for (const segment of this.segments) segment.close();
+    }
   }
 
   get isClosed(): boolean {

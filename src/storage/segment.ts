@@ -8,6 +8,7 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
 import { decodeRecords } from '../protocol/records/records.js';
+import { type CachedFile, logFiles } from './file-handle-cache.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 
@@ -53,11 +54,12 @@ const SCAN_CHUNK_BYTES = 64 * 1024;
  * offsets into the `.log`; a segment never exceeds 2 GiB.
  *
  * I/O is synchronous: an append is one positional write, a read is one positional read of whole
- * batches. Nothing is fsynced here unless the Log asks (`flush`). Not thread-safe; the Log
+ * batches. Nothing is fsynced here unless the Log asks (`flush`). The `.log` descriptor comes from
+ * the bounded pool of open files (`logFiles`), so idle segments hold none. Not thread-safe; the Log
  * serialises access.
  */
 export class Segment {
-  private fd: number;
+  private readonly logFile: CachedFile;
   private sizeBytes: number;
   private logPath: string;
   readonly offsetIndex: OffsetIndex;
@@ -86,9 +88,9 @@ export class Segment {
         fs.writeFileSync(prefix + suffix, '');
       }
     }
-    const flags = fs.constants.O_RDWR | fs.constants.O_CREAT | (create ? fs.constants.O_TRUNC : 0);
-    this.fd = fs.openSync(this.logPath, flags, 0o644);
-    this.sizeBytes = fs.fstatSync(this.fd).size;
+    if (create) fs.writeFileSync(this.logPath, '');
+    this.logFile = logFiles.file(this.logPath);
+    this.sizeBytes = create ? 0 : sizeCreatingIfMissing(this.logPath);
     this.offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
     this.timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
     this.nextOffset = baseOffset;
@@ -126,7 +128,7 @@ export class Segment {
   /** The timestamp retention.ms compares with: the max timestamp, or the file's mtime when none. */
   largestTimestamp(): bigint {
     if (this.maxTimestampSoFar >= 0n) return this.maxTimestampSoFar;
-    return BigInt(Math.floor(fs.fstatSync(this.fd).mtimeMs));
+    return BigInt(Math.floor(this.logFile.stat().mtimeMs));
   }
 
   /**
@@ -142,7 +144,7 @@ export class Segment {
   ): void {
     if (batches.length === 0) return;
     const physicalPosition = this.sizeBytes;
-    writeFully(this.fd, records, physicalPosition);
+    writeFully(this.logFile, records, physicalPosition);
     this.sizeBytes += records.length;
     for (const batch of batches) {
       if (batch.maxTimestamp > this.maxTimestampSoFar) {
@@ -235,7 +237,7 @@ export class Segment {
     const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd, buffer, done, length - done, position + done);
+      const n = this.logFile.read(buffer, done, length - done, position + done);
       if (n === 0) return buffer.subarray(0, done);
       done += n;
     }
@@ -334,7 +336,7 @@ export class Segment {
     });
     const truncated = this.sizeBytes - validBytes;
     if (truncated > 0) {
-      fs.ftruncateSync(this.fd, validBytes);
+      this.logFile.truncate(validBytes);
       this.sizeBytes = validBytes;
     }
     this.loadRollingBase();
@@ -351,7 +353,7 @@ export class Segment {
     if (removed === 0) return 0;
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
-    fs.ftruncateSync(this.fd, position);
+    this.logFile.truncate(position);
     this.sizeBytes = position;
     this.bytesSinceLastIndexEntry = 0;
     if (position === 0) this.rollingBasedTimestampMs = undefined;
@@ -367,7 +369,7 @@ export class Segment {
   }
 
   flush(): void {
-    fs.fsyncSync(this.fd);
+    this.logFile.sync();
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
@@ -380,7 +382,7 @@ export class Segment {
       failure ??= error;
       if (--pending === 0) done(failure);
     };
-    fs.fsync(this.fd, finish);
+    this.logFile.syncAsync(finish);
     this.offsetIndex.flushAsync(finish);
     this.timeIndex.flushAsync(finish);
   }
@@ -388,7 +390,7 @@ export class Segment {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    fs.closeSync(this.fd);
+    this.logFile.close();
     this.offsetIndex.close();
     this.timeIndex.close();
   }
@@ -422,13 +424,24 @@ export class Segment {
     const header = this.readAt(0, RECORD_BATCH_OVERHEAD);
     const maxTimestamp = new RecordBatchView(header, 0).maxTimestamp;
     this.rollingBasedTimestampMs =
-      maxTimestamp >= 0n ? Number(maxTimestamp) : Math.floor(fs.fstatSync(this.fd).mtimeMs);
+      maxTimestamp >= 0n ? Number(maxTimestamp) : Math.floor(this.logFile.stat().mtimeMs);
   }
 }
 
-function writeFully(fd: number, buffer: Buffer, position: number): void {
+function writeFully(file: CachedFile, buffer: Buffer, position: number): void {
   let done = 0;
   while (done < buffer.length) {
-    done += fs.writeSync(fd, buffer, done, buffer.length - done, position + done);
+    done += file.write(buffer, done, buffer.length - done, position + done);
+  }
+}
+
+/** The file's size without opening it (a missing `.log` becomes an empty one, as O_CREAT did). */
+function sizeCreatingIfMissing(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.writeFileSync(file, '');
+    return 0;
   }
 }

@@ -115,6 +115,44 @@ describe('samsa CLI', () => {
     assert.equal(after.partitionCount, 4);
   });
 
+  it('creates and grows topics with manual replica assignments', async () => {
+    const created = await samsa(['topic', 'create', 'cli-assigned', '--replica-assignment', '0,0', ...b]);
+    assert.equal(created.code, 0, created.stderr);
+    const partitions = async () =>
+      JSON.parse((await samsa(['topic', 'describe', 'cli-assigned', '-f', 'json', ...b])).stdout)
+        .partitionCount;
+    assert.equal(await partitions(), 2);
+    const elsewhere = await samsa(['topic', 'create', 'cli-elsewhere', '--replica-assignment', '10', ...b]);
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.stderr, /^samsa topic: INVALID_REPLICA_ASSIGNMENT: .*broker 10.*\n$/);
+    const refused = await samsa([
+      'topic',
+      'add-partitions',
+      'cli-assigned',
+      '-n',
+      '3',
+      '--replica-assignment',
+      '10',
+      ...b,
+    ]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Unknown broker\(s\) in replica assignment: 10\./);
+    const grown = await samsa([
+      'topic',
+      'add-partitions',
+      'cli-assigned',
+      '-n',
+      '3',
+      '--replica-assignment',
+      '0',
+      ...b,
+    ]);
+    assert.equal(grown.code, 0, grown.stderr);
+    assert.equal(await partitions(), 3);
+    const typo = await samsa(['topic', 'create', 'cli-typo', '--replica-assignment', '0:x', ...b]);
+    assert.equal(typo.code, 2);
+  });
+
   it('produces keyed lines with headers and consumes them back as JSON', async () => {
     assert.equal((await samsa(['topic', 'create', 'cli-p', '-p', '1', ...b])).code, 0);
     const produced = await samsa(

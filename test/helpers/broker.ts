@@ -80,6 +80,8 @@ export interface StartBrokerProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the "listening" log line; default 20 s. */
   startupTimeoutMs?: number;
+  /** A command the broker runs under, e.g. `['prlimit', '--nofile=256']`. */
+  launcher?: string[];
 }
 
 export interface ExitStatus {
@@ -134,7 +136,8 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   }
   args.push(...(options.extraArgs ?? []));
 
-  const child = spawn(process.execPath, args, {
+  const [command, ...launcherArgs] = [...(options.launcher ?? []), process.execPath];
+  const child = spawn(command!, [...launcherArgs, ...args], {
     env: { ...process.env, ...options.env, SAMSA_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,3 +1,4 @@
+import type { FetchOutcome, PartitionFetch } from '../../cluster/replica-manager.js';
 import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
@@ -5,11 +6,12 @@ import { downConvertRecords } from '../../protocol/records/legacy-conversion.js'
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
 import { batchesIn, CompressionCodec } from '../../protocol/records/record-batch.js';
 import { SamsaError } from '../../util/errors.js';
-import type { FetchOutcome, PartitionFetch } from '../replica-manager.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
 interface FetchRequest {
+  /** -1 for consumers; a follower's broker id. */
+  replicaId?: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes?: number;
@@ -18,7 +20,12 @@ interface FetchRequest {
   sessionEpoch?: number;
   topics: {
     topic: string;
-    partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[];
+    partitions: {
+      partition: number;
+      fetchOffset: bigint;
+      partitionMaxBytes: number;
+      currentLeaderEpoch?: number;
+    }[];
   }[];
 }
 
@@ -122,11 +129,13 @@ export const fetchHandler: Handler<FetchRequest> = {
           partition: p.partition,
           fetchOffset: p.fetchOffset,
           partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
         });
       }
     }
     const isolationLevel = request.isolationLevel ?? 0;
     const outcomes = await context.services.replicas.fetch({
+      replicaId: request.replicaId ?? -1,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes: request.maxBytes ?? NO_LIMIT,

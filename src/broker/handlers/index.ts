@@ -8,6 +8,7 @@ import { fetchHandler } from './fetch.js';
 import type { Handler } from './handler.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 
 /** Every API the broker serves besides ApiVersions (which is built from this list). */
@@ -23,4 +24,5 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
   createPartitionsHandler,
+  offsetForLeaderEpochHandler,
 ];

@@ -1,6 +1,7 @@
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
+import type { BrokerServices } from '../services.js';
 import { topicNameError } from '../topic-registry.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -14,18 +15,23 @@ interface MetadataRequestTopic {
   name: string | null;
 }
 
-function topicEntry(meta: TopicMetadata, brokerId: number, internal: boolean) {
-  const partitions = [];
+function topicEntry(meta: TopicMetadata, services: BrokerServices, internal: boolean) {
+  const brokerId = services.config.brokerId;
+  // Every partition has the same replicas here: one set of arrays serves them all.
+  const replicas = [brokerId];
+  const none: number[] = [];
+  const partitions = new Array(meta.partitions);
   for (let p = 0; p < meta.partitions; p++) {
-    partitions.push({
+    partitions[p] = {
       errorCode: ErrorCode.NONE,
       partitionIndex: p,
       leaderId: brokerId,
-      leaderEpoch: 0,
-      replicaNodes: [brokerId],
-      isrNodes: [brokerId],
-      offlineReplicas: [],
-    });
+      // Clients fence their fetches with this epoch (KIP-320), so it must be the replica's own.
+      leaderEpoch: services.replicas.leaderEpochOf(meta.name, p) ?? 0,
+      replicaNodes: replicas,
+      isrNodes: replicas,
+      offlineReplicas: none,
+    };
   }
   return {
     errorCode: ErrorCode.NONE,
@@ -57,7 +63,7 @@ async function describeTopic(
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
-    return topicEntry(meta, config.brokerId, topics.isInternal(meta.name));
+    return topicEntry(meta, context.services, topics.isInternal(meta.name));
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -72,7 +78,23 @@ async function describeTopic(
     }
   }
   if (!meta) return errorEntry(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return topicEntry(meta, config.brokerId, topics.isInternal(name));
+  return topicEntry(meta, context.services, topics.isInternal(name));
+}
+
+/**
+ * Before v12 topics cannot be looked up by id (the request's name is nullable from v10, the
+ * response's only from v12): as Kafka's `handleTopicMetadataRequest`, a null name or a topic id is
+ * an INVALID_REQUEST, answered by `MetadataRequest.getErrorResponse` — every requested topic with
+ * that error, a null name as "".
+ */
+function topicIdLookupError(topics: MetadataRequestTopic[], version: number): string | undefined {
+  if (version >= 12) return undefined;
+  for (const t of topics) {
+    if (t.name === null) return `Topic name can not be null for version ${version}`;
+    if (t.topicId !== undefined && !t.topicId.equals(ZERO_UUID))
+      return `Topic IDs are not supported in requests for version ${version}`;
+  }
+  return undefined;
 }
 
 /**
@@ -92,9 +114,23 @@ export const metadataHandler: Handler = {
     const { topics, config } = context.services;
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
+    const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
+    if (invalid !== undefined) {
+      context.logger.debug({ reason: invalid }, 'invalid metadata request');
+      return {
+        throttleTimeMs: 0,
+        brokers: [],
+        clusterId: null,
+        controllerId: -1,
+        topics: request.topics!.map((t) =>
+          errorEntry(t.name ?? '', ErrorCode.INVALID_REQUEST, t.topicId ?? ZERO_UUID),
+        ),
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      };
+    }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))
+      ? topics.list().map((meta) => topicEntry(meta, context.services, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,

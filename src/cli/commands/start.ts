@@ -19,6 +19,8 @@ Options:
                             with per-module levels: info,storage=debug,net=warn
                             (modules: broker, net, storage, group, txn, http)
   --log-format <f>          pretty (default on a terminal) or json (default otherwise)
+  --strict-config           refuse to start on a --set or --config name that is not a broker
+                            config or is a topic-level one (always logged as a warning)
   -h, --help                show this help
 `;
 
@@ -46,6 +48,7 @@ export async function startCommand(argv: string[]): Promise<number> {
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       'admin-port': { type: 'string' },
+      'strict-config': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -74,21 +77,19 @@ export async function startCommand(argv: string[]): Promise<number> {
     readEnv: true,
     logLevel: values['log-level'],
     logFormat,
+    strictConfig: values['strict-config'] === true,
   });
-  // Signal handlers go in before start-up, so a SIGTERM right after "listening" still stops gracefully.
+  // Signal handlers go in before start-up, so a SIGTERM right after "listening" still stops
+  // gracefully. A shutdown that could not flush or checkpoint (a full disk) rejects: main prints
+  // its one-line reason and exits non-zero.
   const started = broker.start();
-  const stopped = new Promise<void>((resolve) => {
+  const stopped = new Promise<void>((resolve, reject) => {
     let stopping = false;
     const shutdown = (signal: string) => {
       if (stopping) return;
       stopping = true;
       broker.logger.info({ signal }, 'shutting down');
-      started
-        .then(() => broker.stop())
-        .then(resolve, (err) => {
-          broker.logger.error({ err }, 'shutdown failed');
-          resolve();
-        });
+      started.then(() => broker.stop()).then(resolve, reject);
     };
     process.on('SIGTERM', () => shutdown('SIGTERM'));
     process.on('SIGINT', () => shutdown('SIGINT'));

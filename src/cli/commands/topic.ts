@@ -39,6 +39,9 @@ Options:
   -p, --partitions <n>       partitions (default: the broker's num.partitions)
   -r, --replicas <n>         replication factor (default: the broker's default.replication.factor)
   -c, --config <key=value>   topic config, repeatable (e.g. -c cleanup.policy=compact)
+      --replica-assignment <list>
+                             broker ids per partition, as kafka-topics has it: partitions
+                             separated by ',', replicas by ':' (e.g. 0:1,1:2); instead of -p/-r
       --dry-run              validate only, create nothing
 ${CLIENT_FLAGS_HELP}
 `;
@@ -69,6 +72,8 @@ const ADD_PARTITIONS_HELP = `Usage: samsa topic add-partitions <name> --num <n> 
 
 Options:
   -n, --num <n>              the total number of partitions the topic should have
+      --replica-assignment <list>
+                             broker ids of each new partition (e.g. 0:1,1:2 for two)
 ${CLIENT_FLAGS_HELP}
 `;
 
@@ -93,11 +98,23 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   'alter-config': { run: alterConfig, help: ALTER_CONFIG_HELP },
 };
 
+/** kafka-topics' --replica-assignment: `0:1,1:2` is partition 0 on brokers 0 and 1, partition 1 on 1 and 2. */
+function replicaAssignmentFlag(value: string | undefined): number[][] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((partition) =>
+    partition.split(':').map((id) => {
+      if (!/^\s*\d+\s*$/.test(id)) throw new UsageError(`--replica-assignment: '${id}' is not a broker id`);
+      return Number(id);
+    }),
+  );
+}
+
 async function create(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv, {
     partitions: { type: 'string', short: 'p' },
     replicas: { type: 'string', short: 'r' },
     config: { type: 'string', short: 'c', multiple: true },
+    'replica-assignment': { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('topic create needs at least one topic name');
@@ -105,9 +122,10 @@ async function create(argv: string[]): Promise<number> {
   const numPartitions = intFlag(values.partitions, '--partitions', 1) ?? -1;
   const replicationFactor = intFlag(values.replicas, '--replicas', 1) ?? -1;
   const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
+  const replicaAssignment = replicaAssignmentFlag(values['replica-assignment']);
   const created = await withCluster(brokersOf(values.brokers), (cluster) =>
     new Admin(cluster).createTopics(
-      positionals.map((name) => ({ name, numPartitions, replicationFactor, configs })),
+      positionals.map((name) => ({ name, numPartitions, replicationFactor, configs, replicaAssignment })),
       { validateOnly: values['dry-run'] ?? false },
     ),
   );
@@ -243,13 +261,19 @@ async function remove(argv: string[]): Promise<number> {
 }
 
 async function addPartitions(argv: string[]): Promise<number> {
-  const { values, positionals } = parseClientArgs(argv, { num: { type: 'string', short: 'n' } });
+  const { values, positionals } = parseClientArgs(argv, {
+    num: { type: 'string', short: 'n' },
+    'replica-assignment': { type: 'string' },
+  });
   if (positionals.length !== 1) throw new UsageError('topic add-partitions needs exactly one topic name');
   const total = intFlag(values.num, '--num', 1);
   if (total === undefined) throw new UsageError('topic add-partitions needs --num <total partitions>');
   const format = formatOf(values.format);
   const name = positionals[0]!;
-  await withCluster(brokersOf(values.brokers), (cluster) => new Admin(cluster).createPartitions(name, total));
+  const assignments = replicaAssignmentFlag(values['replica-assignment']);
+  await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).createPartitions(name, total, { assignments }),
+  );
   if (format === 'json') outJson({ name, partitionCount: total });
   else out(renderTable(['topic', 'status', 'partitions'], [[name, 'OK', total]]));
   return 0;
