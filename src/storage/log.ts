@@ -163,7 +163,7 @@ export class Log {
 
   /** The offset below which every transaction is decided (what read_committed may read). */
   get lastStableOffset(): bigint {
-    return this.txns.lastStableOffset(this.hw);
+    return this.txns.lastStableOffset(this.hw, this.startOffset);
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
