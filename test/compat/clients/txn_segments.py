@@ -11,30 +11,21 @@ Takes the bootstrap address in BOOTSTRAP, prints PASS/FAIL per check and ends wi
 `txn-segments: N passed, M failed`; exit status 0 only when M is 0.
 """
 import os
-import sys
 import time
 import uuid
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from scenario import Scenario
+
 BOOTSTRAP = os.environ.get("BOOTSTRAP", "127.0.0.1:9092")
 RUN = uuid.uuid4().hex[:8]
 RECORDS = 1000
 VALUE_BYTES = 1000
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ((" — " + str(detail)) if detail and not ok else ""))
-
-
-def finish():
-    passed = sum(1 for r in results if r)
-    failed = len(results) - passed
-    print("txn-segments: %d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 else 1)
+scenario = Scenario("txn-segments")
+check = scenario.check
+finish = scenario.finish
 
 
 def value(tag, i):
