@@ -4,6 +4,7 @@ import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
+import { DataDirLock } from '../storage/data-dir-lock.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -66,6 +67,7 @@ export class Broker {
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  private dataDirLock: DataDirLock | undefined;
 
   constructor(options: BrokerOptions = {}) {
     const flags: Record<string, string> = { ...options.config };
@@ -98,10 +100,21 @@ export class Broker {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
     this.state = 'starting';
-    const config = this.config;
-    const dataDir = resolve(config.dataDir);
+    const dataDir = resolve(this.config.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    // One broker per data directory (Kafka's .lock); a second one stops here with the reason.
+    this.dataDirLock = await DataDirLock.acquire(dataDir);
+    try {
+      await this.startWithDataDir(dataDir);
+    } catch (error) {
+      this.dataDirLock.release();
+      throw error;
+    }
+  }
 
+  /** Everything of `start` once the data directory is ours. */
+  private async startWithDataDir(dataDir: string): Promise<void> {
+    const config = this.config;
     const store = new LocalMetadataStore(dataDir);
     await store.load();
     ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
@@ -258,6 +271,7 @@ export class Broker {
     services.txn?.shutdown();
     services.groups?.shutdown();
     services.logs.shutdown();
+    this.dataDirLock?.release();
     this.state = 'stopped';
     this.logger.info('stopped');
   }
