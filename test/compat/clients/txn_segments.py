@@ -5,7 +5,9 @@ A topic with segment.bytes=20000 and max.message.bytes=10000 gets an aborted tra
 records of 1,000 bytes (linger 10 s, so the batches are as large as the topic allows), then a
 committed one of the same size. A read_committed consumer must see none of the aborted records and
 every committed one; read_uncommitted sees both. The topic name is printed as `TOPIC <name>` so
-the test can count the segments on disk.
+the test can count the segments on disk. Then a read_committed consumer starting at the end while
+a transaction is open must see that transaction's records once it commits (ListOffsets answers
+the LSO, not the high watermark).
 
 Takes the bootstrap address in BOOTSTRAP, prints PASS/FAIL per check and ends with
 `txn-segments: N passed, M failed`; exit status 0 only when M is 0.
@@ -101,4 +103,34 @@ check("read_committed sees every committed record", committed["commit"] == RECOR
 uncommitted = read_all("read_uncommitted", RECORDS)
 check("read_uncommitted sees the aborted records too", uncommitted == {"abort": RECORDS, "commit": RECORDS},
       uncommitted)
+
+# A read_committed consumer starting at the end while a transaction is open starts at the LSO (the
+# transaction's first offset, not the high watermark past its records), so it sees all of it once
+# committed.
+try:
+    producer.begin_transaction()
+    for i in range(50):
+        producer.produce(topic, value=value("late", i))
+    remaining = producer.flush(30)
+    check("an open transaction's 50 records are written", remaining == 0, remaining)
+except KafkaException as e:
+    check("an open transaction's 50 records are written", False, e)
+    finish()
+late = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "txseg_l_" + RUN,
+                 "isolation.level": "read_committed", "enable.auto.commit": False})
+late.assign([TopicPartition(topic, 0, -1)])  # OFFSET_END
+# Let it look the end offset up (ListOffsets, read_committed) while the transaction is still open.
+deadline = time.time() + 3
+while time.time() < deadline:
+    late.poll(0.2)
+producer.commit_transaction(30)
+seen = 0
+deadline = time.time() + 30
+while time.time() < deadline and seen < 50:
+    msg = late.poll(0.5)
+    if msg is not None and not msg.error() and msg.value().startswith(b"late-"):
+        seen += 1
+late.close()
+check("read_committed from the end, started during the transaction, sees its 50 records after the commit",
+      seen == 50, seen)
 finish()
