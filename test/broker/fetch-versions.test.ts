@@ -85,6 +85,25 @@ describe('legacy Fetch answers within the byte limits', () => {
     });
   }
 
+  it('answers UNSUPPORTED_VERSION to v0-v3 consumers of a topic with message.downconversion.enable=false', async () => {
+    const topic = 'no-down-conversion';
+    assert.equal(
+      await client.createTopic(topic, 1, { 'message.downconversion.enable': 'false' }),
+      ErrorCode.NONE,
+    );
+    const body = fetchBody(1 << 20);
+    body.topics[0]!.topic = topic;
+    for (const version of [0, 1, 2, 3]) {
+      const res = await client.request(Fetch, version, body);
+      assert.equal(res.responses[0].partitions[0].errorCode, ErrorCode.UNSUPPORTED_VERSION, `v${version}`);
+    }
+    const v4 = await client.request(Fetch, 4, body);
+    assert.equal(v4.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+    // Followers are exempt, as in Kafka.
+    const follower = await client.request(Fetch, 3, { ...body, replicaId: 1 });
+    assert.equal(follower.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+  });
+
   it('sends the whole first converted batch when it alone is above the limit', async () => {
     const res = await client.request(Fetch, 1, fetchBody(10));
     const records: Buffer = res.responses[0].partitions[0].records;

@@ -3,12 +3,15 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
 import { downConvertRecords } from '../../protocol/records/legacy-conversion.js';
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
+import type { LogConfig } from '../../storage/log-config.js';
 import { SamsaError } from '../../util/errors.js';
 import type { FetchOutcome, PartitionFetch } from '../replica-manager.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
 interface FetchRequest {
+  /** A follower's broker id; -1 for consumers (v0-v14). */
+  replicaId?: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes?: number;
@@ -35,22 +38,36 @@ function legacyMagicFor(version: number): LegacyMagic {
 
 /**
  * The partition's answer in the form the request's version can carry (Kafka's
- * `KafkaApis.maybeConvertFetchedData`). Before v10, a topic whose own compression.type is zstd
- * answers UNSUPPORTED_COMPRESSION_TYPE, whatever was read (Kafka goes by the topic config, not by
- * the batches: zstd batches a producer wrote to another topic are served as stored to v4-v9).
- * v0-v3 get the batches converted down to a message set within the read's size.
+ * `KafkaApis.maybeConvertFetchedData`), decided by the topic's config (`config`, undefined when
+ * the partition has no log) and the version. Before v10, a topic whose own compression.type is
+ * zstd answers UNSUPPORTED_COMPRESSION_TYPE, whatever was read (Kafka goes by the topic config,
+ * not by the batches: zstd batches a producer wrote to another topic are served as stored to
+ * v4-v9). v0-v3 need down-conversion: UNSUPPORTED_VERSION for a consumer when the topic has
+ * message.downconversion.enable=false, else the batches converted to a message set within the
+ * read's size.
  */
 function convertOutcome(
   outcome: FetchOutcome,
   version: number,
   fetchOffset: bigint,
-  topicCompression: string | undefined,
+  config: LogConfig | undefined,
+  fromFollower: boolean,
 ): FetchOutcome {
-  if (version < FIRST_ZSTD_VERSION && topicCompression === 'zstd') {
+  if (config === undefined) return outcome;
+  if (version < FIRST_ZSTD_VERSION && config.compressionType === 'zstd') {
     return {
       ok: false,
       error: new UnsupportedCompressionTypeError(
         `the topic is configured with compression.type=zstd, which needs Fetch v${FIRST_ZSTD_VERSION} or later`,
+      ),
+    };
+  }
+  if (version <= LAST_LEGACY_VERSION && !fromFollower && !config.messageDownconversionEnable) {
+    return {
+      ok: false,
+      error: new SamsaError(
+        'UNSUPPORTED_VERSION',
+        `Fetch v${version} needs down-conversion, which the topic disables (message.downconversion.enable=false)`,
       ),
     };
   }
@@ -145,7 +162,8 @@ export const fetchHandler: Handler<FetchRequest> = {
               outcomes[next++]!,
               version,
               p.fetchOffset,
-              context.services.logs.get(t.topic, p.partition)?.config.compressionType,
+              context.services.logs.get(t.topic, p.partition)?.config,
+              (request.replicaId ?? -1) >= 0,
             ),
             isolationLevel === 1,
           ),
