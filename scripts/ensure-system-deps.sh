@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Checks the system tools the test suite drives: kcat, Debian's Python Kafka clients, ZooKeeper and Java,
-# Prometheus (scrapes /metrics) and Chromium (the console's browser tests).
+# Checks the system tools the test suite drives: kcat, Debian's Python Kafka clients (with the zstandard
+# module kafka-python needs for zstd), ZooKeeper and Java, Prometheus (scrapes /metrics) and Chromium
+# (the console's browser tests).
 # As root it installs what is missing with apt-get; otherwise it prints the command and exits 1.
 # Quiet (one line) when everything is present.
 set -euo pipefail
 
-PACKAGES=(python3-kafka python3-confluent-kafka kcat zookeeperd prometheus chromium)
+PACKAGES=(python3-kafka python3-confluent-kafka python3-zstandard kcat zookeeperd prometheus chromium)
 INSTALL_CMD="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES[*]}"
 # Debian's client packages install into the system interpreter; another python3 on PATH may lack them.
 PYTHON=/usr/bin/python3
@@ -21,6 +22,8 @@ check_all() {
     "$PYTHON" -c 'import kafka' >/dev/null 2>&1 || missing+=("kafka-python ($PYTHON -c 'import kafka')")
     "$PYTHON" -c 'import confluent_kafka' >/dev/null 2>&1 ||
       missing+=("confluent-kafka ($PYTHON -c 'import confluent_kafka')")
+    "$PYTHON" -c 'import zstandard' >/dev/null 2>&1 ||
+      missing+=("zstandard for kafka-python's zstd ($PYTHON -c 'import zstandard')")
   fi
   if [ ! -f /usr/share/zookeeper/bin/zkServer.sh ] && [ ! -f /usr/share/java/zookeeper.jar ]; then
     missing+=("zookeeper (/usr/share/zookeeper/bin/zkServer.sh or /usr/share/java/zookeeper.jar)")
@@ -51,7 +54,7 @@ wait_for_apt() {
 
 check_all
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "system deps: kcat, kafka-python, confluent-kafka, zookeeper, java, prometheus, chromium present"
+  echo "system deps: kcat, kafka-python, zstandard, confluent-kafka, zookeeper, java, prometheus, chromium present"
   exit 0
 fi
 
@@ -60,7 +63,7 @@ if apt_busy; then
   wait_for_apt
   check_all
   if [ "${#missing[@]}" -eq 0 ]; then
-    echo "system deps: kcat, kafka-python, confluent-kafka, zookeeper, java, prometheus, chromium present"
+    echo "system deps: kcat, kafka-python, zstandard, confluent-kafka, zookeeper, java, prometheus, chromium present"
     exit 0
   fi
 fi

@@ -10,6 +10,7 @@ import { type AdminHttp, startAdminHttp } from '../http/admin.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
+import { DataDirLock } from '../storage/data-dir-lock.js';
 import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
@@ -100,6 +101,7 @@ export class Broker {
   /** Config names that would be ignored; those from the file or `config` fail a strict start. */
   private readonly configProblems: { problem: ConfigNameProblem; fromEnv: boolean }[];
   private readonly strictConfig: boolean;
+  private dataDirLock: DataDirLock | undefined;
 
   constructor(options: BrokerOptions = {}) {
     const flags: Record<string, string> = { ...options.config };
@@ -182,10 +184,21 @@ export class Broker {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
     this.checkConfigNames();
     this.state = 'starting';
-    const config = this.config;
-    const dataDir = resolve(config.dataDir);
+    const dataDir = resolve(this.config.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    // One broker per data directory (Kafka's .lock); a second one stops here with the reason.
+    this.dataDirLock = await DataDirLock.acquire(dataDir);
+    try {
+      await this.startWithDataDir(dataDir);
+    } catch (error) {
+      this.dataDirLock.release();
+      throw error;
+    }
+  }
 
+  /** Everything of `start` once the data directory is ours. */
+  private async startWithDataDir(dataDir: string): Promise<void> {
+    const config = this.config;
     const store = new LocalMetadataStore(dataDir);
     await store.load();
     ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
@@ -416,6 +429,8 @@ export class Broker {
       this.state = 'stopped';
       this.logger.error({ err: error }, 'stopped without a clean shutdown');
       throw error;
+    } finally {
+      this.dataDirLock?.release();
     }
     this.state = 'stopped';
     this.logger.info('stopped');

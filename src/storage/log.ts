@@ -65,6 +65,8 @@ export interface LogOpenOptions {
   topicId?: string;
   /** Removes `*.deleted` files after file.delete.delay.ms; the default uses a timer. */
   scheduleFileDeletion?: (files: string[], delayMs: number) => void;
+  /** Draws each segment's segment.jitter.ms share, in [0, 1); default Math.random. */
+  random?: () => number;
 }
 
 const INT32_MAX = 0x7fffffffn;
@@ -96,6 +98,9 @@ export class Log {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
+  private readonly random: () => number;
+  /** Each segment's roll jitter, drawn once per segment (Kafka's `LogSegment.rollJitterMs`). */
+  private readonly rollJitterMs = new WeakMap<Segment, number>();
   /** Producer state, snapshots and aborted-transaction indexes (idempotence and transactions). */
   readonly txns: LogTransactions;
   /** Where each leader epoch starts (`leader-epoch-checkpoint`), kept in step with the log. */
@@ -109,6 +114,7 @@ export class Log {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.scheduleFileDeletion = options.scheduleFileDeletion ?? deleteFilesLater;
+    this.random = options.random ?? Math.random;
     this.segments = segments;
     this.lastFlushMs = this.clock.nowMs();
     const leo = this.logEndOffset;
@@ -170,7 +176,7 @@ export class Log {
 
   /** The offset below which every transaction is decided (what read_committed may read). */
   get lastStableOffset(): bigint {
-    return this.txns.lastStableOffset(this.hw);
+    return this.txns.lastStableOffset(this.hw, this.startOffset);
   }
 
   /** The latest leader epoch of the log's batches, when it has any. */
@@ -351,21 +357,36 @@ export class Log {
 
   /**
    * Kafka's `UnifiedLog.maybeRoll`: a new segment when this append would pass segment.bytes, the
-   * active segment is older than segment.ms, an index is full, or offsets would overflow int32
-   * relative offsets. An empty active segment is never rolled.
+   * active segment is older than segment.ms less its jitter, an index is full, or offsets would
+   * overflow int32 relative offsets. An empty active segment is never rolled.
    */
   private maybeRoll(messagesSize: number, firstOffset: bigint, lastOffset: bigint, nowMs: number): void {
     const segment = this.activeSegment;
     if (segment.size === 0) return;
     if (
       segment.size > this.config.segmentBytes - messagesSize ||
-      segment.timeWaitedForRollMs(nowMs) > this.config.segmentMs ||
+      segment.timeWaitedForRollMs(nowMs) > this.config.segmentMs - this.rollJitterOf(segment) ||
       segment.offsetIndex.isFull() ||
       segment.timeIndex.isFull() ||
       lastOffset - segment.baseOffset > INT32_MAX
     ) {
       this.roll(firstOffset > this.logEndOffset ? firstOffset : this.logEndOffset);
     }
+  }
+
+  /**
+   * segment.jitter.ms: a random share of it, fixed per segment, taken off segment.ms so that the
+   * logs created together do not all roll at once (Kafka's `LogConfig.randomSegmentJitter`:
+   * uniform in [0, min(segment.jitter.ms, segment.ms))).
+   */
+  private rollJitterOf(segment: Segment): number {
+    let jitter = this.rollJitterMs.get(segment);
+    if (jitter === undefined) {
+      const bound = Math.min(this.config.segmentJitterMs, this.config.segmentMs);
+      jitter = bound > 0 ? Math.floor(this.random() * bound) : 0;
+      this.rollJitterMs.set(segment, jitter);
+    }
+    return jitter;
   }
 
   /** Starts a new active segment at `baseOffset`; the old one is fsynced in the background. */

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/header.js';
+import { CreateTopics } from '../../src/protocol/messages/create-topics.js';
 import type { ApiSpec } from '../../src/protocol/schema/types.js';
 
 /**
@@ -51,6 +52,24 @@ export class RawClient {
     const decoded = decodeResponseFrame<T>(api.response, version, frame);
     if (decoded.correlationId !== correlationId) throw new Error('response out of order');
     return decoded.body;
+  }
+
+  /** CreateTopics v4 of one topic; returns the topic's error code. */
+  async createTopic(name: string, numPartitions = 1, configs: Record<string, string> = {}): Promise<number> {
+    const res = await this.request(CreateTopics, 4, {
+      topics: [
+        {
+          name,
+          numPartitions,
+          replicationFactor: 1,
+          assignments: [],
+          configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
+        },
+      ],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
+    return res.topics[0].errorCode;
   }
 
   /** The next response frame (without the size prefix); rejects if the connection closes first. */

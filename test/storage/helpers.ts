@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
+import { ControlRecordType, encodeEndTxnMarkerBatch } from '../../src/protocol/records/control-batch.js';
+import { computeAttributes } from '../../src/protocol/records/record-batch.js';
 import { encodeRecordBatch } from '../../src/protocol/records/records.js';
 import { Log } from '../../src/storage/log.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/storage/log-config.js';
@@ -61,4 +63,47 @@ export function segmentFiles(dir: string): string[] {
     .readdirSync(dir)
     .filter((name) => /^\d{20}\.(log|index|timeindex)$/.test(name))
     .sort();
+}
+
+export const TS = 1_700_000_000_000n;
+
+/** A batch of `count` records from an idempotent (or transactional) producer. */
+export function producerBatch(
+  producerId: bigint,
+  epoch: number,
+  baseSequence: number,
+  count: number,
+  transactional = false,
+): Buffer {
+  return encodeRecordBatch(
+    Array.from({ length: count }, (_, i) => ({
+      key: null,
+      value: Buffer.from(`v${baseSequence + i}`),
+      headers: [],
+      timestamp: TS,
+    })),
+    {
+      producerId,
+      producerEpoch: epoch,
+      baseSequence,
+      attributes: computeAttributes({ transactional }),
+    },
+  );
+}
+
+/** An end-transaction marker batch (COMMIT or ABORT). */
+export function marker(producerId: bigint, epoch: number, commit: boolean, coordinatorEpoch = 0): Buffer {
+  return encodeEndTxnMarkerBatch({
+    producerId,
+    producerEpoch: epoch,
+    marker: { type: commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch },
+    timestampMs: TS,
+  });
+}
+
+/** Appends and moves the high watermark, as the replica manager does on a single node. */
+export function append(log: Log, records: Buffer, origin: 'client' | 'coordinator' = 'client') {
+  const info = log.appendAsLeader(records, 0, origin);
+  log.setHighWatermark(log.logEndOffset);
+  return info;
 }
