@@ -52,6 +52,8 @@ export type FetchOutcome =
  */
 export class ReplicaManager {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Every waiting fetch, including those on no partition at all, for stop(). */
+  private readonly waiting = new Set<() => void>();
   private stopping = false;
 
   constructor(
@@ -145,10 +147,13 @@ export class ReplicaManager {
       const keys = partitions.map((p) => `${p.topic}\u0000${p.partition}`);
       const done = () => {
         clearTimeout(timer);
+        this.waiting.delete(done);
         for (const key of keys) this.waiters.get(key)?.delete(done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      this.waiting.add(done);
       for (const key of keys) {
         let set = this.waiters.get(key);
         if (!set) this.waiters.set(key, (set = new Set()));
@@ -169,9 +174,8 @@ export class ReplicaManager {
   /** Answers every waiting fetch now and stops long polls (shutdown). */
   stop(): void {
     this.stopping = true;
-    const all = [...this.waiters.values()];
     this.waiters.clear();
-    for (const set of all) for (const done of set) done();
+    for (const done of [...this.waiting]) done();
   }
 }
 
