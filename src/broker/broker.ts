@@ -155,6 +155,10 @@ export class Broker {
       maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
       maxInflightBytes: config.queuedMaxRequestBytes,
       logger: this.logger,
+      idleTimeoutMs: config.connectionLimits.idleTimeoutMs,
+      requestReceiveTimeoutMs: config.connectionLimits.requestReceiveTimeoutMs,
+      quotas: config.connectionLimits,
+      listenBacklog: config.connectionLimits.listenBacklog,
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;

@@ -1,9 +1,14 @@
+import type { FrameMemory } from './frame-reader.js';
+
 /**
- * Bytes of requests received but not yet answered, across all connections
- * (`queued.max.request.bytes`). A connection that would push the total past the limit pauses its
- * socket and is resumed when others release bytes: memory stays bounded and nothing is dropped.
+ * Bytes of requests being received or not yet answered, across all connections
+ * (`queued.max.request.bytes`), as Kafka's SimpleMemoryPool in non-strict mode: a frame's whole size
+ * is reserved once its size header is read, granted whenever any room is left (so the total stays
+ * below the limit plus one frame), and held until its response is sent. A connection refused a
+ * reservation stops reading and is resumed when others release bytes: memory stays bounded and
+ * nothing is dropped.
  */
-export class InflightBudget {
+export class InflightBudget implements FrameMemory {
   private used = 0;
   private readonly waiting = new Set<() => void>();
 
@@ -17,8 +22,10 @@ export class InflightBudget {
     return this.used >= this.limitBytes;
   }
 
-  acquire(bytes: number): void {
+  tryReserve(bytes: number): boolean {
+    if (bytes > 0 && this.exhausted) return false;
     this.used += bytes;
+    return true;
   }
 
   release(bytes: number): void {
