@@ -78,6 +78,10 @@ export interface StartBrokerProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the "listening" log line; default 20 s. */
   startupTimeoutMs?: number;
+  /** Node options before the script (e.g. `--import` a probe). */
+  nodeArgs?: string[];
+  /** Another build's `bin/samsa` (benchmarks comparing builds); default this repository's. */
+  samsaBin?: string;
 }
 
 export interface ExitStatus {
@@ -118,7 +122,8 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   const ownDir = options.dataDir === undefined ? makeTempDir('samsa-broker-') : undefined;
   const dataDir = options.dataDir ?? ownDir!.path;
   const args = [
-    samsaBin,
+    ...(options.nodeArgs ?? []),
+    options.samsaBin ?? samsaBin,
     'start',
     '--host',
     options.host ?? '127.0.0.1',
