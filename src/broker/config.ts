@@ -60,7 +60,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   {
     name: 'socket.request.receive.timeout.ms',
     type: 'long',
-    default: '60000',
+    default: '30000',
     doc: 'Close a connection whose request frame is not fully received within this long (Samsa)',
   },
   {
@@ -90,8 +90,8 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   {
     name: 'socket.listen.backlog.size',
     type: 'int',
-    default: '50',
-    doc: 'Accept backlog, and sockets that may wait for a connection slot',
+    default: '511',
+    doc: 'Accept backlog, and sockets that may wait for a connection slot (Kafka: 50; Node: 511)',
   },
   {
     name: 'message.max.bytes',

@@ -86,9 +86,13 @@ export class Connection implements ConnectionInfo {
     if (!this.closed) this.socket.destroy();
   }
 
-  /** Closes after the answered responses are flushed (graceful shutdown). */
-  end(): void {
-    if (!this.closed) this.socket.end();
+  /** Closes once the responses written so far have left (graceful shutdown); resolves when closed. */
+  closeAfterFlush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.once('finish', () => this.socket.destroy());
+    this.socket.end();
+    return closed;
   }
 
   /** Reads no further requests; those already received are still answered (shutdown). */

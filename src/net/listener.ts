@@ -31,6 +31,8 @@ interface WaitingSocket {
   readonly address: string;
 }
 
+/** How long shutdown lets a connection flush its last responses before closing it regardless. */
+const CLOSE_FLUSH_MS = 1_000;
 const DESCRIPTOR_WARNING_INTERVAL_MS = 10_000;
 /** When out of file descriptors, only a connection quiet for this long is closed to make room. */
 const SHED_MIN_IDLE_MS = 1_000;
@@ -62,7 +64,7 @@ export class Listener {
     this.quotas = new ConnectionQuotas(options.quotas ?? UNLIMITED_CONNECTIONS);
     this.idleTimeoutMs = options.idleTimeoutMs ?? Number.POSITIVE_INFINITY;
     this.receiveTimeoutMs = options.requestReceiveTimeoutMs ?? Number.POSITIVE_INFINITY;
-    this.backlog = options.listenBacklog ?? 50;
+    this.backlog = options.listenBacklog ?? 511;
   }
 
   get connectionCount(): number {
@@ -98,7 +100,7 @@ export class Listener {
 
   /**
    * Stops accepting and reading requests, waits (up to `timeoutMs`) for the requests already
-   * received to be answered, then closes every connection.
+   * received to be answered, then closes every connection once its answers are sent.
    */
   async close(timeoutMs: number): Promise<void> {
     const server = this.server;
@@ -111,6 +113,10 @@ export class Listener {
     const idle = Promise.all([...this.connections].map((c) => c.whenIdle()));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([idle, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    // Answers written last must leave before the socket closes; a client not reading gets a moment.
+    const flushed = Promise.all([...this.connections].map((c) => c.closeAfterFlush()));
+    await Promise.race([flushed, new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_FLUSH_MS)))]);
     clearTimeout(timer);
     for (const c of this.connections) c.close();
     await closed;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { answersApiVersions, RawClient } from '../broker/raw-client.js';
 import { type BrokerProcess, startBrokerProcess } from '../helpers/broker.js';
 import { capturedRequests, mutateFrame, seededRandom } from '../helpers/frame-mutator.js';
-import { answersApiVersions, processMemory, RawKafkaClient } from '../helpers/raw-kafka.js';
+import { processMemory } from '../helpers/process-memory.js';
 
 /**
  * Mutated copies of request frames captured from kcat and KafkaJS, sent to a broker process over raw
@@ -41,7 +42,7 @@ describe('mutated real-client requests', { timeout: 120_000 }, () => {
     assert.ok(SEEDS.length >= 20, 'captured requests fixture');
     const random = seededRandom(SEED);
     const baseline = processMemory(broker.pid).rssBytes;
-    let client = await RawKafkaClient.connect(broker.host, broker.port);
+    let client = await RawClient.open(broker.bootstrap);
     let correlationId = 1_000_000;
     let freshConnections = 0;
     let closedByBroker = 0;
@@ -50,9 +51,9 @@ describe('mutated real-client requests', { timeout: 120_000 }, () => {
       const frame = mutateFrame(seed.frame, SEEDS, random);
       client.send(frame);
       if (await answersApiVersions(client, correlationId++, SAME_CONNECTION_WAIT_MS)) continue;
-      if (!client.open) closedByBroker++;
-      client.destroy();
-      client = await RawKafkaClient.connect(broker.host, broker.port);
+      if (client.closed) closedByBroker++;
+      client.close();
+      client = await RawClient.open(broker.bootstrap);
       freshConnections++;
       const answered = await answersApiVersions(client, correlationId++, FRESH_CONNECTION_WAIT_MS);
       assert.ok(
@@ -60,7 +61,7 @@ describe('mutated real-client requests', { timeout: 120_000 }, () => {
         `no answer on a fresh connection after frame ${i} (seed ${SEED}) from ${seed.name}: ${frame.toString('hex')}\n${broker.output()}`,
       );
     }
-    client.destroy();
+    client.close();
     const memory = processMemory(broker.pid);
     console.log(
       `request fuzz: ${freshConnections} fresh connections (${closedByBroker} closed by the broker), ` +
