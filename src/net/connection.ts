@@ -101,9 +101,10 @@ export class Connection implements ConnectionInfo {
     this.maybePause();
   }
 
-  /** Milliseconds since the last request or response when none is outstanding, else -1. */
+  /** Milliseconds since the last request or response when none is outstanding, else -1 (or closing). */
   idleMs(at = now()): number {
-    return this.slots.length === 0 ? at - this.lastActiveAt : -1;
+    if (this.closed || this.socket.destroyed || this.slots.length > 0) return -1;
+    return at - this.lastActiveAt;
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   normaliseAddress,
   UNLIMITED_CONNECTIONS,
 } from './connection-quotas.js';
+import { DescriptorHeadroom } from './descriptor-headroom.js';
 import { InflightBudget } from './inflight-budget.js';
 
 export interface ListenerOptions {
@@ -34,7 +35,7 @@ interface WaitingSocket {
 /** How long shutdown lets a connection flush its last responses before closing it regardless. */
 const CLOSE_FLUSH_MS = 1_000;
 const DESCRIPTOR_WARNING_INTERVAL_MS = 10_000;
-/** When out of file descriptors, only a connection quiet for this long is closed to make room. */
+/** Short of file descriptors, only a connection quiet for this long is closed to make room. */
 const SHED_MIN_IDLE_MS = 1_000;
 
 /**
@@ -52,7 +53,7 @@ export class Listener {
   private readonly backlog: number;
   private sweeper: NodeJS.Timeout | undefined;
   private admitTimer: NodeJS.Timeout | undefined;
-  private descriptorErrors = 0;
+  private readonly descriptors = new DescriptorHeadroom();
   private descriptorWarnedAt = Number.NEGATIVE_INFINITY;
   private nextId = 0;
 
@@ -107,6 +108,7 @@ export class Listener {
     this.server = undefined;
     clearInterval(this.sweeper);
     clearTimeout(this.admitTimer);
+    this.descriptors.dispose();
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     for (const w of this.waiting.splice(0)) w.socket.destroy();
     for (const c of this.connections) c.stopReading();
@@ -127,6 +129,7 @@ export class Listener {
       socket.destroy();
       return;
     }
+    this.descriptors.noteDescriptor((socket as unknown as { _handle?: { fd?: number } })._handle?.fd);
     const address = normaliseAddress(socket.remoteAddress);
     if (!this.quotas.admitAddress(address)) {
       // Kafka's TooManyConnectionsException: the acceptor closes the new connection at once.
@@ -191,38 +194,47 @@ export class Listener {
     socket.resume();
   }
 
-  /** Closes idle and stalled connections, a few times per shortest timeout. */
+  /**
+   * Closes idle and stalled connections, a few times per shortest timeout (at least every second),
+   * and makes room when file descriptors run short.
+   */
   private startSweeper(): void {
     const shortest = Math.min(this.idleTimeoutMs, this.receiveTimeoutMs);
-    if (!Number.isFinite(shortest)) return;
     const periodMs = Math.min(1_000, Math.max(5, Math.floor(shortest / 4)));
     this.sweeper = setInterval(() => {
       const at = performance.now();
       for (const c of this.connections) c.expire(at, this.idleTimeoutMs, this.receiveTimeoutMs);
+      this.makeDescriptorRoom();
     }, periodMs);
     this.sweeper.unref();
   }
 
-  private onServerError(err: NodeJS.ErrnoException): void {
-    if (err.code !== 'EMFILE' && err.code !== 'ENFILE') {
-      this.options.logger.error({ err }, 'listener error');
-      return;
+  /**
+   * Near the descriptor limit, closes the connections quiet for longest until `reserve` descriptors
+   * are free again, so that a broker whose descriptors are held by idle connections keeps letting
+   * new clients in (Kafka has no such rule; its acceptor just fails). Warns at most every 10 s.
+   */
+  private makeDescriptorRoom(): void {
+    const missing = this.descriptors.shortfall();
+    if (missing === 0) return;
+    let closed = 0;
+    for (; closed < missing; closed++) {
+      const idle = this.longestIdle();
+      if (!idle) break;
+      idle.close();
     }
-    // libuv has already accepted and closed the pending connections; clients retry. Free one
-    // descriptor for them by closing the connection quiet for longest, so that a broker at its
-    // descriptor limit keeps letting clients in, and warn at most every 10 s.
-    this.descriptorErrors++;
-    const shed = this.longestIdle();
-    if (shed) shed.close();
     const at = performance.now();
     if (at - this.descriptorWarnedAt >= DESCRIPTOR_WARNING_INTERVAL_MS) {
-      this.options.logger.warn(
-        { code: err.code, failedAccepts: this.descriptorErrors, connections: this.connections.size },
-        'accept failed: out of file descriptors; closing idle connections to make room (raise the descriptor limit or lower max.connections)',
-      );
       this.descriptorWarnedAt = at;
-      this.descriptorErrors = 0;
+      this.options.logger.warn(
+        { short: missing, closedIdle: closed, connections: this.connections.size },
+        'out of file descriptors: new connections fail; closing idle connections to make room (raise the descriptor limit or lower max.connections)',
+      );
     }
+  }
+
+  private onServerError(err: NodeJS.ErrnoException): void {
+    this.options.logger.error({ err }, 'listener error');
   }
 
   private longestIdle(): Connection | undefined {
