@@ -40,13 +40,13 @@ function rawSocket(port: number, localAddress?: string): Promise<{ socket: Socke
 
 describe('hostile clients against a broker process', { timeout: 90_000 }, () => {
   it('30 frames sent but for their last byte stay within queued.max.request.bytes, then time out', async () => {
-    const budget = 8 * MiB;
-    const frameSize = 4 * MiB;
+    const budget = 16 * MiB;
+    const frameSize = 8 * MiB;
     const broker = await startBrokerProcess({
       config: {
         'queued.max.request.bytes': String(budget),
         'socket.request.max.bytes': String(frameSize),
-        'socket.request.receive.timeout.ms': '1000',
+        'socket.request.receive.timeout.ms': '500',
       },
     });
     const sockets: Socket[] = [];
@@ -69,8 +69,9 @@ describe('hostile clients against a broker process', { timeout: 90_000 }, () => 
       console.log(
         `30 x ${frameSize} B frames less one byte: peak RSS ${(memory.peakRssBytes / MiB).toFixed(0)} MiB, +${(growth / MiB).toFixed(0)} MiB`,
       );
-      // Unbounded, the broker would hold 30 x 4 MiB = 120 MiB; the budget allows 8 MiB plus one frame.
-      assert.ok(growth < 64 * MiB, `peak RSS grew by ${(growth / MiB).toFixed(1)} MiB\n${broker.output()}`);
+      // Unbounded, the broker would hold 30 x 8 MiB = 240 MiB; the budget allows 16 MiB plus one
+      // frame, and socket reads copied into frames are garbage until the next collection.
+      assert.ok(growth < 100 * MiB, `peak RSS grew by ${(growth / MiB).toFixed(1)} MiB\n${broker.output()}`);
       assert.match(broker.output(), /request not received within socket.request.receive.timeout.ms/);
       const client = await RawClient.open(broker.bootstrap);
       assert.ok(await answersApiVersions(client, 1, 5_000), 'a new client is answered');
