@@ -54,4 +54,28 @@ describe('FrameReader', () => {
     assert.equal(second.blockedOnMemory, false);
     assert.equal(budget.usedBytes, 5);
   });
+
+  it('keeps the last eighth of the budget for small frames', () => {
+    const MiB = 1024 * 1024;
+    const budget = new InflightBudget(16 * MiB);
+    const header = (size: number) => {
+      const b = Buffer.alloc(4);
+      b.writeInt32BE(size, 0);
+      return b;
+    };
+    const large = Array.from({ length: 3 }, () => new FrameReader(32 * MiB, budget));
+    for (const r of large) r.push(header(6 * MiB));
+    assert.deepEqual(
+      large.map((r) => r.blockedOnMemory),
+      [false, false, true],
+      'two 6 MiB frames fit in 14 MiB, a third does not',
+    );
+    const small = new FrameReader(32 * MiB, budget);
+    assert.deepEqual(small.push(frame(Buffer.alloc(100_000))), [Buffer.alloc(100_000)]);
+    assert.equal(budget.usedBytes, 12 * MiB + 100_000);
+    // A frame larger than the whole budget is still granted once the budget is empty.
+    const huge = new FrameReader(32 * MiB, new InflightBudget(MiB));
+    huge.push(header(20 * MiB));
+    assert.equal(huge.blockedOnMemory, false);
+  });
 });
