@@ -270,6 +270,10 @@ export class Broker {
       maxInflightBytes: config.queuedMaxRequestBytes,
       logger: this.moduleLog('net'),
       onConnection: metrics ? () => metrics.connectionCreated(LISTENER_NAME) : undefined,
+      idleTimeoutMs: config.connectionLimits.idleTimeoutMs,
+      requestReceiveTimeoutMs: config.connectionLimits.requestReceiveTimeoutMs,
+      quotas: config.connectionLimits,
+      listenBacklog: config.connectionLimits.listenBacklog,
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ReplicationConfig } from '../cluster/replication-config.js';
+import { type ConnectionQuotaLimits, parseConnectionOverrides } from '../net/connection-quotas.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
@@ -45,6 +46,49 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '33554432',
     doc: 'Unanswered request bytes on one connection before it pauses',
+  },
+  // Connection limits and timeouts (Kafka's SocketServer / ConnectionQuotas); see docs/limits.md.
+  {
+    name: 'connections.max.idle.ms',
+    type: 'long',
+    default: '600000',
+    doc: 'Close a connection that has had no request outstanding and none received for this long',
+  },
+  {
+    name: 'socket.request.receive.timeout.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'Close a connection whose request frame is not fully received within this long (Samsa)',
+  },
+  {
+    name: 'max.connections',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Open connections at which new ones wait for a slot',
+  },
+  {
+    name: 'max.connections.per.ip',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Connections from one address beyond which a new one is closed at once',
+  },
+  {
+    name: 'max.connections.per.ip.overrides',
+    type: 'string',
+    default: '',
+    doc: 'Per-address max.connections.per.ip, as address:count,address:count',
+  },
+  {
+    name: 'max.connection.creation.rate',
+    type: 'int',
+    default: '2147483647',
+    doc: 'New connections per second; faster ones wait',
+  },
+  {
+    name: 'socket.listen.backlog.size',
+    type: 'int',
+    default: '511',
+    doc: 'Accept backlog, and sockets that may wait for a connection slot (Kafka: 50; Node: 511)',
   },
   {
     name: 'message.max.bytes',
@@ -236,6 +280,7 @@ export interface BrokerConfig {
   readonly socketRequestMaxBytes: number;
   readonly queuedMaxRequestBytes: number;
   readonly connectionMaxInflightBytes: number;
+  readonly connectionLimits: ConnectionLimits;
   readonly logRetentionCheckIntervalMs: number;
   readonly logFlushSchedulerIntervalMs: number;
   readonly logFlushOffsetCheckpointIntervalMs: number;
@@ -264,6 +309,13 @@ export interface BrokerConfig {
   readonly values: ReadonlyMap<string, string>;
   /** Names whose value came from the file, environment or an override rather than the default. */
   readonly explicit: ReadonlySet<string>;
+}
+
+/** The listener's connection quotas and timeouts. */
+export interface ConnectionLimits extends ConnectionQuotaLimits {
+  readonly idleTimeoutMs: number;
+  readonly requestReceiveTimeoutMs: number;
+  readonly listenBacklog: number;
 }
 
 /** Parses a Java properties file (`key=value` / `key: value`, `#`/`!` comments). */
@@ -350,6 +402,15 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     socketRequestMaxBytes: int('socket.request.max.bytes'),
     queuedMaxRequestBytes: int('queued.max.request.bytes'),
     connectionMaxInflightBytes: int('connection.max.inflight.bytes'),
+    connectionLimits: {
+      idleTimeoutMs: int('connections.max.idle.ms'),
+      requestReceiveTimeoutMs: int('socket.request.receive.timeout.ms'),
+      maxConnections: int('max.connections'),
+      maxConnectionsPerIp: int('max.connections.per.ip'),
+      maxConnectionsPerIpOverrides: parseConnectionOverrides(values.get('max.connections.per.ip.overrides')!),
+      maxConnectionCreationRate: int('max.connection.creation.rate'),
+      listenBacklog: int('socket.listen.backlog.size'),
+    },
     logRetentionCheckIntervalMs: int('log.retention.check.interval.ms'),
     logFlushSchedulerIntervalMs: int('log.flush.scheduler.interval.ms'),
     logFlushOffsetCheckpointIntervalMs: int('log.flush.offset.checkpoint.interval.ms'),

@@ -106,7 +106,8 @@ function keyOf(topic: string, partition: number): string {
  */
 export class ReplicaManager implements ReplicaStateApplier {
   private readonly waiters = new Map<string, Set<() => void>>();
-  private parkedFetches = 0;
+  /** Every waiting fetch, including those on no partition at all, for stop() and metrics. */
+  private readonly waiting = new Set<() => void>();
   private readonly partitions = new Map<string, Partition>();
   private readonly producePurgatory: DelayedOperationPurgatory<DelayedProduce>;
   private readonly fetchers: ReplicaFetcherManager;
@@ -413,7 +414,7 @@ export class ReplicaManager implements ReplicaStateApplier {
 
   /** Fetches parked until data arrives or their wait ends (Kafka's fetch purgatory size). */
   get waitingFetches(): number {
-    return this.parkedFetches;
+    return this.waiting.size;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -494,17 +495,15 @@ export class ReplicaManager implements ReplicaStateApplier {
   private waitForAppend(partitions: readonly PartitionFetch[], timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const keys = partitions.map((p) => keyOf(p.topic, p.partition));
-      this.parkedFetches++;
-      let settled = false;
       const done = () => {
-        if (settled) return;
-        settled = true;
-        this.parkedFetches--;
         clearTimeout(timer);
+        this.waiting.delete(done);
         for (const key of keys) this.waiters.get(key)?.delete(done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      this.waiting.add(done);
       for (const key of keys) {
         let set = this.waiters.get(key);
         if (!set) this.waiters.set(key, (set = new Set()));
@@ -559,9 +558,8 @@ export class ReplicaManager implements ReplicaStateApplier {
     this.isrExpiration?.cancel();
     void this.fetchers.shutdown();
     this.producePurgatory.shutdown();
-    const all = [...this.waiters.values()];
     this.waiters.clear();
-    for (const set of all) for (const done of set) done();
+    for (const done of [...this.waiting]) done();
   }
 }
 

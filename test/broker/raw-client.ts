@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/header.js';
+import { ApiVersions } from '../../src/protocol/messages/api-versions.js';
 import { CreateTopics } from '../../src/protocol/messages/create-topics.js';
 import type { ApiSpec } from '../../src/protocol/schema/types.js';
 
@@ -108,5 +109,28 @@ export class RawClient {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
+  }
+}
+
+/**
+ * Sends ApiVersions v0 (every broker answers it, in a layout every client reads) and resolves true
+ * once its answer arrives, skipping answers to requests sent earlier; false on close or timeout.
+ */
+export async function answersApiVersions(
+  client: RawClient,
+  correlationId: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  if (client.closed) return false;
+  client.send(encodeRequestFrame(ApiVersions.request, 0, { correlationId, clientId: 'sentinel' }, {}));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let frame: Buffer;
+    try {
+      frame = await client.nextFrame(deadline - Date.now());
+    } catch {
+      return false;
+    }
+    if (frame.length >= 4 && frame.readInt32BE(0) === correlationId) return true;
   }
 }

@@ -82,6 +82,10 @@ export interface StartBrokerProcessOptions {
   startupTimeoutMs?: number;
   /** A command the broker runs under, e.g. `['prlimit', '--nofile=256']`. */
   launcher?: string[];
+  /** Node options before the script (e.g. `--import` a probe). */
+  nodeArgs?: string[];
+  /** Another build's `bin/samsa` (benchmarks comparing builds); default this repository's. */
+  samsaBin?: string;
 }
 
 export interface ExitStatus {
@@ -122,7 +126,8 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   const ownDir = options.dataDir === undefined ? makeTempDir('samsa-broker-') : undefined;
   const dataDir = options.dataDir ?? ownDir!.path;
   const args = [
-    samsaBin,
+    ...(options.nodeArgs ?? []),
+    options.samsaBin ?? samsaBin,
     'start',
     '--host',
     options.host ?? '127.0.0.1',

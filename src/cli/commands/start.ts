@@ -96,5 +96,18 @@ export async function startCommand(argv: string[]): Promise<number> {
   });
   await started;
   await stopped;
+  exitIfStillRunning(broker.logger);
   return 0;
+}
+
+/** After a graceful stop nothing should keep the process alive; if something does, exit anyway. */
+const EXIT_BACKSTOP_MS = 2_000;
+
+function exitIfStillRunning(logger: Broker['logger']): void {
+  const timer = setTimeout(() => {
+    logger.warn('process still running after stop; exiting');
+    process.exit(process.exitCode ?? 0);
+  }, EXIT_BACKSTOP_MS);
+  // Unref'd: it fires only if another handle keeps the event loop alive.
+  timer.unref();
 }
