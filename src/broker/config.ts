@@ -258,6 +258,18 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Export per-partition and per-group-partition metric series (off bounds cardinality)',
   },
   {
+    name: 'producer.id.expiration.ms',
+    type: 'int',
+    default: '86400000',
+    doc: 'How long an idle idempotent producer’s state is kept',
+  },
+  {
+    name: 'producer.id.expiration.check.interval.ms',
+    type: 'int',
+    default: '600000',
+    doc: 'How often idle producers are looked for',
+  },
+  {
     name: 'shutdown.timeout.ms',
     type: 'long',
     default: '30000',

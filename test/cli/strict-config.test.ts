@@ -12,13 +12,13 @@ describe('broker config names Samsa would ignore', () => {
       checkBrokerConfigNames([
         'log.flush.interval.messages',
         'flush.messages',
-        'connections.max.idle.ms',
+        'num.io.threads',
         'listener.name.internal.ssl.keystore.location',
         'log.retenton.ms',
       ]),
       [
         { kind: 'topic-level', name: 'flush.messages', brokerName: 'log.flush.interval.messages' },
-        { kind: 'not-used', name: 'connections.max.idle.ms' },
+        { kind: 'not-used', name: 'num.io.threads' },
         { kind: 'not-used', name: 'listener.name.internal.ssl.keystore.location' },
         { kind: 'unknown', name: 'log.retenton.ms' },
       ],
@@ -27,7 +27,7 @@ describe('broker config names Samsa would ignore', () => {
 
   it('are logged at start with a warning naming the key (and the broker-level name)', async () => {
     const broker = await startBrokerProcess({
-      config: { 'flush.messages': '10', 'log.retenton.ms': '1000', 'connections.max.idle.ms': '3000' },
+      config: { 'flush.messages': '10', 'log.retenton.ms': '1000', 'num.io.threads': '3000' },
     });
     const status = await broker.stop();
     assert.equal(status.code, 0);
@@ -40,7 +40,7 @@ describe('broker config names Samsa would ignore', () => {
     const byName = new Map(warnings.map((w) => [w.config, w.msg]));
     assert.match(byName.get('flush.messages') ?? '', /topic-level.*'log\.flush\.interval\.messages'/);
     assert.match(byName.get('log.retenton.ms') ?? '', /is not a broker config/);
-    assert.match(byName.get('connections.max.idle.ms') ?? '', /accepts but does not use/);
+    assert.match(byName.get('num.io.threads') ?? '', /accepts but does not use/);
   });
 
   it('--strict-config refuses to start on one, with a one-line reason and a non-zero exit', async () => {
