@@ -116,6 +116,7 @@ export class Broker {
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+      cleaner: config.cleaner,
     });
     logs.startup();
     const topics = new TopicRegistry(store, logs, {
