@@ -210,7 +210,12 @@ export class Log {
    * Returns false, changing nothing, when the old segments are no longer all in the log (retention
    * or truncation got there first) or one of them is the active segment.
    */
-  replaceSegments(cleaned: Segment, oldSegments: readonly Segment[], cleanedTxnIndex: string): boolean {
+  replaceSegments(
+    cleaned: Segment,
+    oldSegments: readonly Segment[],
+    cleanedTxnIndex: string,
+    onStep: (step: 'swap' | 'deleted' | 'renamed') => void = () => {},
+  ): boolean {
     const first = this.segments.indexOf(oldSegments[0]!);
     if (
       this.closed ||
@@ -223,14 +228,17 @@ export class Log {
     cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
     const swapTxnIndex = renameSuffix(cleanedTxnIndex, CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
     fsyncDirectory(this.dir);
+    onStep('swap');
     const oldBases = oldSegments.map((segment) => segment.baseOffset);
     const deleted = [
       ...oldSegments.flatMap((segment) => segment.renameToDeleted()),
       ...this.txns.detachIndexes(oldBases),
     ];
+    onStep('deleted');
     cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
     renameSuffix(swapTxnIndex, SWAP_FILE_SUFFIX, '');
     fsyncDirectory(this.dir);
+    onStep('renamed');
     this.segments.splice(first, oldSegments.length, cleaned);
     this.txns.attachIndex(cleaned.baseOffset);
     this.scheduleFileDeletion(deleted, this.config.fileDeleteDelayMs);

@@ -32,6 +32,7 @@ import {
   recordsIn,
 } from './batch-filter.js';
 import { CleanedTxnMetadata } from './cleaned-txn-metadata.js';
+import { maybeCrashAt } from './crash-points.js';
 import type { OffsetMap } from './offset-map.js';
 import type { Throttler } from './throttler.js';
 
@@ -229,8 +230,9 @@ export class Cleaner {
       // The cleaned segment keeps its source's modification time (retention falls back on it).
       cleaned.setLastModified(group[group.length - 1]!.lastModifiedMs);
       this.options.checkDone(log);
+      maybeCrashAt('cleaned');
       const unchanged = group.every((segment, i) => !segment.isClosed && segment.size === sizes[i]);
-      if (!unchanged || !log.replaceSegments(cleaned, group, txnIndexFile)) {
+      if (!unchanged || !log.replaceSegments(cleaned, group, txnIndexFile, maybeCrashAt)) {
         throw new CleaningAbortedError(`segments of ${log.topic}-${log.partition} changed during cleaning`);
       }
       swapped = true;
