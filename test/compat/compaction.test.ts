@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { startBroker } from '../helpers/broker.js';
+import { samsaBin } from '../helpers/paths.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
 import {
@@ -11,6 +12,7 @@ import {
   consumeAll,
   kcatProduce,
   latestValues,
+  run,
 } from './compaction-clients.js';
 
 /** Small segments that roll after 300 ms, cleaned as soon as anything is dirty. */
@@ -96,6 +98,30 @@ describe('log compaction with real clients', () => {
       assert.match(cleanTimes, new RegExp(`^${topic} 0 \\d+$`, 'm'), 'the last clean time is recorded');
       const checkpoint = fs.readFileSync(path.join(broker.dataDir, 'cleaner-offset-checkpoint'), 'utf8');
       assert.match(checkpoint, new RegExp(`^${topic} 0 \\d+$`, 'm'));
+      // `samsa topic describe --data-dir` shows them per partition.
+      const described = JSON.parse(
+        await run(process.execPath, [
+          samsaBin,
+          'topic',
+          'describe',
+          topic,
+          '--brokers',
+          broker.bootstrap,
+          '--data-dir',
+          broker.dataDir,
+          '--format',
+          'json',
+        ]),
+      );
+      const partition = described.partitions[0];
+      assert.ok(
+        partition.dirtyRatio >= 0 && partition.dirtyRatio <= 1,
+        `dirty ratio ${partition.dirtyRatio}`,
+      );
+      assert.ok(
+        Date.parse(partition.lastCleanTime) > Date.now() - 120_000,
+        `last clean ${partition.lastCleanTime}`,
+      );
     } finally {
       await broker.cleanup();
     }

@@ -224,14 +224,39 @@ export function logToClean(
   uncleanableOffset: bigint,
   needCompactionNow: boolean,
 ): LogToClean {
-  const segments = log.logSegments();
+  return {
+    log,
+    firstDirtyOffset,
+    needCompactionNow,
+    ...sectionSizes(log.logSegments(), firstDirtyOffset, uncleanableOffset),
+  };
+}
+
+/** What the section sizes need of a segment (a loaded Segment, or a `.log` file's name and size). */
+export interface SegmentExtent {
+  readonly baseOffset: bigint;
+  readonly size: number;
+}
+
+/**
+ * The clean and cleanable bytes of a log whose segments are `segments` (the active one last), the
+ * first uncleanable offset moved back to a segment boundary (Kafka's `calculateCleanableBytes`),
+ * and their ratio.
+ */
+export function sectionSizes(
+  segments: readonly SegmentExtent[],
+  firstDirtyOffset: bigint,
+  uncleanableOffset: bigint,
+): Pick<
+  LogToClean,
+  'firstUncleanableOffset' | 'cleanBytes' | 'cleanableBytes' | 'totalBytes' | 'cleanableRatio'
+> {
   let cleanBytes = 0;
   for (const segment of segments) if (segment.baseOffset < firstDirtyOffset) cleanBytes += segment.size;
-  // The first uncleanable offset is moved back to a segment boundary (Kafka's calculateCleanableBytes).
   const firstUncleanableSegment =
     nonActiveSegmentsFrom(segments, uncleanableOffset)[0] ?? segments[segments.length - 1]!;
   const firstUncleanableOffset = firstUncleanableSegment.baseOffset;
-  const from = firstDirtyOffset < firstUncleanableOffset ? firstDirtyOffset : firstUncleanableOffset;
+  const from = minBig(firstDirtyOffset, firstUncleanableOffset);
   let cleanableBytes = 0;
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
@@ -242,14 +267,11 @@ export function logToClean(
   }
   const totalBytes = cleanBytes + cleanableBytes;
   return {
-    log,
-    firstDirtyOffset,
     firstUncleanableOffset,
     cleanBytes,
     cleanableBytes,
     totalBytes,
     cleanableRatio: totalBytes === 0 ? 0 : cleanableBytes / totalBytes,
-    needCompactionNow,
   };
 }
 
@@ -269,8 +291,8 @@ export function maxCompactionDelay(log: Log, firstDirtyOffset: bigint, nowMs: nu
 }
 
 /** Segments from the one holding `from` up to, not including, the active one. */
-function nonActiveSegmentsFrom(segments: readonly Segment[], from: bigint): Segment[] {
-  const out: Segment[] = [];
+function nonActiveSegmentsFrom<S extends SegmentExtent>(segments: readonly S[], from: bigint): S[] {
+  const out: S[] = [];
   for (let i = 0; i < segments.length - 1; i++) {
     if (segments[i + 1]!.baseOffset > from) out.push(segments[i]!);
   }
