@@ -24,6 +24,8 @@ export interface ProcessSample {
 export interface BenchBroker {
   bootstrap: string;
   pid: number;
+  /** The broker's temp data dir (removed by `stop`). */
+  dataDir: string;
   /** The command line that started it. */
   command: string;
   sample(): ProcessSample;
@@ -39,6 +41,8 @@ export interface BenchBroker {
 export interface BenchBrokerOptions {
   /** Write a V8 CPU profile (`node --cpu-prof`) of the broker into this directory when it stops. */
   cpuProfileDir?: string;
+  /** More broker settings (`--set key=value`). */
+  config?: Record<string, string>;
 }
 
 /**
@@ -67,6 +71,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     'info',
     '--set',
     'group.initial.rebalance.delay.ms=0',
+    ...Object.entries(options.config ?? {}).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
   ];
   const command = `node ${args.join(' ')}`;
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -95,6 +100,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     return {
       bootstrap: `127.0.0.1:${port}`,
       pid,
+      dataDir,
       command,
       sample: () => sampleProcess(pid),
       resetPeakRss: () => {

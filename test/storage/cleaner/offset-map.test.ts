@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { murmur3x86128 } from '../../../src/storage/cleaner/murmur3.js';
 import { BYTES_PER_ENTRY, OffsetMap } from '../../../src/storage/cleaner/offset-map.js';
 
 const key = (i: number) => Buffer.from(`key-${i}`);
@@ -51,5 +52,15 @@ describe('OffsetMap', () => {
     assert.equal(map.get(key(1)), -1n);
     map.reset(1e9);
     assert.equal(map.slots, 1000);
+  });
+});
+
+describe('murmur3x86128', () => {
+  it('matches the reference MurmurHash3_x86_128 output', () => {
+    const out = Buffer.alloc(16);
+    murmur3x86128(Buffer.from('The quick brown fox jumps over the lazy dog'), 0, out);
+    assert.equal(out.toString('hex'), '2f1583c3ecee2c675d7bf66ce5e91d2c');
+    murmur3x86128(Buffer.alloc(0), 0, out);
+    assert.equal(out.toString('hex'), '0'.repeat(32));
   });
 });
