@@ -125,7 +125,7 @@ function kcat(args: string[]): Promise<void> {
 }
 
 /** Part 2: kcat's produce rate into a compacted topic, the cleaner on or off. */
-async function producerRate(cleaner: boolean, workDir: string, prefill: string, measured: string) {
+async function producerRate(cleaner: boolean, prefill: string, measured: string) {
   const broker = await startBenchBroker({
     config: {
       'log.cleaner.enable': String(cleaner),
@@ -192,9 +192,9 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-bench-cleaner-kcat-
 try {
   const prefill = keyedRecordFile(workDir, prefillRecords, 0);
   const measured = keyedRecordFile(workDir, records, prefillRecords);
-  const without = await producerRate(false, workDir, prefill, measured);
+  const without = await producerRate(false, prefill, measured);
   console.log(JSON.stringify({ producer: without }));
-  const withCleaner = await producerRate(true, workDir, prefill, measured);
+  const withCleaner = await producerRate(true, prefill, measured);
   console.log(JSON.stringify({ producer: withCleaner }));
   const costPercent = Number((100 * (1 - withCleaner.producerMBps / without.producerMBps)).toFixed(1));
   const result = {

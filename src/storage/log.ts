@@ -15,6 +15,7 @@ import {
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
+import { foregroundActivity } from './foreground-activity.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
 import { LogTransactions } from './log-transactions.js';
@@ -278,6 +279,7 @@ export class Log {
    * coordinators' own records.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+    foregroundActivity.operations++;
     const validated = validateRecordsForAppend(records, this.config, this.name);
     records = validated.records;
     const batches = validated.batches;
@@ -437,6 +439,7 @@ export class Log {
    * a single segment, as Kafka does.
    */
   read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean, maxOffset?: bigint): ReadResult {
+    foregroundActivity.operations++;
     const leo = this.logEndOffset;
     if (fetchOffset < this.startOffset || fetchOffset > leo) {
       throw new OffsetOutOfRangeError(

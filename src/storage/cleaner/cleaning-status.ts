@@ -50,11 +50,8 @@ export function readCleaningStatus(
   const checkpointed = offsetIn(CLEANER_OFFSET_CHECKPOINT);
   const firstDirtyOffset = checkpointed !== undefined && checkpointed >= logStart ? checkpointed : logStart;
   const active = segments[segments.length - 1]!.baseOffset;
-  const sizes = sectionSizes(
-    segments,
-    firstDirtyOffset,
-    active > firstDirtyOffset ? active : firstDirtyOffset,
-  );
+  // The cleanable section ends at the active segment (sectionSizes takes the later of it and firstDirty).
+  const sizes = sectionSizes(segments, firstDirtyOffset, active);
   const lastClean = offsetIn(CLEANER_LAST_CLEAN_CHECKPOINT);
   return {
     firstDirtyOffset,
