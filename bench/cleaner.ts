@@ -163,10 +163,22 @@ async function producerRate(cleaner: boolean, prefill: string, measured: string)
     const seconds = (performance.now() - start) / 1000;
     const end = await logEndOffset(broker.bootstrap, topic);
     const partitionDir = path.join(broker.dataDir, `${topic}-0`);
-    const logBytes = fs
-      .readdirSync(partitionDir)
-      .filter((f) => f.endsWith('.log'))
-      .reduce((sum, f) => sum + fs.statSync(path.join(partitionDir, f)).size, 0);
+    const sizeOfLog = () =>
+      fs
+        .readdirSync(partitionDir)
+        .filter((f) => f.endsWith('.log'))
+        .reduce((sum, f) => sum + fs.statSync(path.join(partitionDir, f)).size, 0);
+    const logBytes = sizeOfLog();
+    // With the cleaner on: how long, once the producer stops, until the log is compacted (at most
+    // the active segment and one cleaned segment of the 10,000 keys left).
+    let catchUpSeconds: number | undefined;
+    if (cleaner) {
+      const stopped = performance.now();
+      while (sizeOfLog() > 2 * (4 << 20) && performance.now() - stopped < 120_000) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      catchUpSeconds = Number(((performance.now() - stopped) / 1000).toFixed(2));
+    }
     return {
       cleaner,
       records,
@@ -177,6 +189,9 @@ async function producerRate(cleaner: boolean, prefill: string, measured: string)
       logEndOffset: end,
       // Far below the bytes produced when the cleaner ran during the produce.
       logMBAfter: Number(mb(logBytes).toFixed(1)),
+      ...(catchUpSeconds === undefined
+        ? {}
+        : { compactedSecondsAfterProduce: catchUpSeconds, logMBCompacted: Number(mb(sizeOfLog()).toFixed(1)) }),
     };
   } finally {
     await broker.stop();
