@@ -191,7 +191,10 @@ async function producerRate(cleaner: boolean, prefill: string, measured: string)
       logMBAfter: Number(mb(logBytes).toFixed(1)),
       ...(catchUpSeconds === undefined
         ? {}
-        : { compactedSecondsAfterProduce: catchUpSeconds, logMBCompacted: Number(mb(sizeOfLog()).toFixed(1)) }),
+        : {
+            compactedSecondsAfterProduce: catchUpSeconds,
+            logMBCompacted: Number(mb(sizeOfLog()).toFixed(1)),
+          }),
     };
   } finally {
     await broker.stop();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LogManager } from '../../src/storage/log-manager.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { OffsetOutOfRangeError } from '../../src/util/errors.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { batch, logger, openLog, segmentFiles, tempDir, testConfig } from './helpers.js';
 
 const size = batch(1).length;
@@ -30,11 +30,10 @@ describe('retention', () => {
     assert.equal(log.logStartOffset, 3n);
     assert.throws(() => log.read(2n, 1000, true), OffsetOutOfRangeError);
     assert.equal(fs.existsSync(`${log.dir}/00000000000000000000.log`), false);
-    await sleep(20); // file.delete.delay.ms = 0: the renamed files go on the next timer tick
-    assert.deepEqual(
-      fs.readdirSync(log.dir).filter((name) => name.endsWith('.deleted')),
-      [],
-    );
+    // file.delete.delay.ms = 0: the renamed files go on the next timer tick, removed in the background.
+    await waitFor(() => fs.readdirSync(log.dir).every((name) => !name.endsWith('.deleted')), {
+      description: 'the deleted segment files removed',
+    });
     logManager.shutdown();
   });
 
