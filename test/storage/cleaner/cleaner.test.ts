@@ -8,6 +8,7 @@ import {
   type RecordBatchView,
 } from '../../../src/protocol/records/record-batch.js';
 import { ManualClock } from '../../../src/util/clock.js';
+import { InvalidRecordError } from '../../../src/util/errors.js';
 import { openLog, tempDir, testConfig } from '../helpers.js';
 import { append, cleanOnce, keyedBatch, latestPerKey, readAll, TS } from './helpers.js';
 
@@ -113,9 +114,32 @@ describe('Cleaner', () => {
     );
   });
 
+  it('refuses records without a key on a compacted topic, as Kafka', () => {
+    const log = openLog(tempDir(), testConfig({ cleanupPolicy: 'compact,delete' }));
+    assert.throws(
+      () =>
+        log.appendAsLeader(
+          keyedBatch(
+            [
+              ['a', '1'],
+              [null, 'no key'],
+            ],
+            { codec: CompressionCodec.Lz4 },
+          ),
+          0,
+        ),
+      /Compacted topic cannot accept message without key/,
+    );
+    assert.throws(() => log.appendAsLeader(keyedBatch([[null, 'no key']]), 0), InvalidRecordError);
+    assert.equal(log.logEndOffset, 0n);
+    log.appendAsLeader(keyedBatch([['a', '1']]), 0);
+    assert.equal(log.logEndOffset, 1n);
+  });
+
   it('drops records without a key and rewrites a compressed batch with its codec, offsets and CRC', async () => {
     const clock = new ManualClock(Number(TS));
-    const log = openLog(tempDir(), testConfig({ cleanupPolicy: 'compact' }), clock);
+    // Written before the topic became compacted (a compacted topic refuses records without a key).
+    const log = openLog(tempDir(), testConfig({ cleanupPolicy: 'delete' }), clock);
     append(
       log,
       keyedBatch(
@@ -129,6 +153,7 @@ describe('Cleaner', () => {
         { codec: CompressionCodec.Gzip },
       ),
     );
+    log.updateConfig(testConfig({ cleanupPolicy: 'compact' }));
     append(log, keyedBatch([['y', 'y2']]));
     log.roll();
     const { stats } = await cleanOnce(log, clock);
