@@ -26,6 +26,8 @@ export interface BenchBroker {
   /** The admin HTTP base URL from the "listening" line, or 'none'. */
   adminUrl?: string;
   pid: number;
+  /** The broker's temp data dir (removed by `stop`). */
+  dataDir: string;
   /** The command line that started it. */
   command: string;
   sample(): ProcessSample;
@@ -103,6 +105,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
       bootstrap: `127.0.0.1:${port}`,
       adminUrl,
       pid,
+      dataDir,
       command,
       sample: () => sampleProcess(pid),
       resetPeakRss: () => {

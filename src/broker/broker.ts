@@ -213,6 +213,7 @@ export class Broker {
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+      cleaner: config.cleaner,
     });
     const setting = (name: string) => Number(config.values.get(name));
     logFiles.setMaxOpenFiles(setting('log.max.open.files'));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ReplicationConfig } from '../cluster/replication-config.js';
 import { type ConnectionQuotaLimits, parseConnectionOverrides } from '../net/connection-quotas.js';
+import type { CleanerConfig } from '../storage/cleaner/cleaner-config.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
@@ -269,6 +270,39 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '600000',
     doc: 'How often idle producers are looked for',
   },
+  // The log cleaner (Kafka's CleanerConfig); its per-topic defaults are log.cleaner.* topic configs.
+  { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner (compaction)' },
+  { name: 'log.cleaner.threads', type: 'int', default: '1', doc: 'Logs cleaned at once' },
+  {
+    name: 'log.cleaner.dedupe.buffer.size',
+    type: 'long',
+    default: '134217728',
+    doc: 'Memory of the cleaners’ key => offset maps, all threads together',
+  },
+  {
+    name: 'log.cleaner.io.buffer.load.factor',
+    type: 'double',
+    default: '0.9',
+    doc: 'How full a cleaner’s offset map may get',
+  },
+  {
+    name: 'log.cleaner.io.buffer.size',
+    type: 'int',
+    default: '524288',
+    doc: 'Cleaner I/O buffer memory, all threads together',
+  },
+  {
+    name: 'log.cleaner.io.max.bytes.per.second',
+    type: 'double',
+    default: '1.7976931348623157E308',
+    doc: 'Cleaner read+write rate limit, all threads together',
+  },
+  {
+    name: 'log.cleaner.backoff.ms',
+    type: 'long',
+    default: '15000',
+    doc: 'Cleaner pause when no log needs cleaning',
+  },
   {
     name: 'shutdown.timeout.ms',
     type: 'long',
@@ -315,6 +349,8 @@ export interface BrokerConfig {
   readonly metricsPerPartition: boolean;
   /** replica.* and num.replica.fetchers. */
   readonly replication: ReplicationConfig;
+  /** log.cleaner.* */
+  readonly cleaner: CleanerConfig;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
   /** Every setting by Kafka name, as resolved (for DescribeConfigs on the broker resource). */
@@ -360,6 +396,9 @@ function parseTyped(name: string, type: BrokerConfigDef['type'], value: string):
   if (type === 'int' || type === 'long') {
     if (!/^-?\d+$/.test(value.trim()))
       throw new InvalidConfigError(`${name} must be an integer, got '${value}'`);
+  } else if (type === 'double') {
+    if (value.trim() === '' || Number.isNaN(Number(value)))
+      throw new InvalidConfigError(`${name} must be a number`);
   } else if (type === 'boolean') {
     if (!/^(true|false)$/i.test(value.trim())) throw new InvalidConfigError(`${name} must be true or false`);
   }
@@ -455,6 +494,15 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
       replicaFetchBackoffMs: int('replica.fetch.backoff.ms'),
       replicaSocketTimeoutMs: int('replica.socket.timeout.ms'),
       numReplicaFetchers: int('num.replica.fetchers'),
+    },
+    cleaner: {
+      enable: bool('log.cleaner.enable'),
+      numThreads: Math.max(1, int('log.cleaner.threads')),
+      dedupeBufferSize: Number(values.get('log.cleaner.dedupe.buffer.size')),
+      dedupeBufferLoadFactor: Number(values.get('log.cleaner.io.buffer.load.factor')),
+      ioBufferSize: int('log.cleaner.io.buffer.size'),
+      maxIoBytesPerSecond: Number(values.get('log.cleaner.io.max.bytes.per.second')),
+      backoffMs: int('log.cleaner.backoff.ms'),
     },
     logDefaults,
     values,

@@ -14,6 +14,9 @@ import {
   readCheckpointFile,
   writeCheckpointFile,
 } from './checkpoint.js';
+import type { CleanerConfig } from './cleaner/cleaner-config.js';
+import type { CleaningStatus } from './cleaner/cleaner-manager.js';
+import { LogCleaner } from './cleaner/log-cleaner.js';
 import { Log } from './log.js';
 import type { LogConfig } from './log-config.js';
 
@@ -37,6 +40,8 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number;
   /** producer.id.expiration.check.interval.ms; Kafka's default is 10 minutes. */
   producerIdExpirationCheckIntervalMs?: number;
+  /** The log cleaner's `log.cleaner.*` settings (compaction of cleanup.policy=compact logs). */
+  cleaner?: Partial<CleanerConfig>;
 }
 
 /**
@@ -63,6 +68,8 @@ export class LogManager {
   private readonly producerIdExpirationMs: number;
   private readonly producerIdExpirationCheckIntervalMs: number;
   private started = false;
+  /** Compacts the logs whose cleanup.policy includes `compact`; runs with the background tasks. */
+  readonly cleaner: LogCleaner;
   /** True when the last startup found the clean-shutdown marker and skipped recovery. */
   hadCleanShutdown = false;
 
@@ -76,6 +83,13 @@ export class LogManager {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 60_000;
     this.producerIdExpirationMs = options.producerIdExpirationMs ?? 86_400_000;
     this.producerIdExpirationCheckIntervalMs = options.producerIdExpirationCheckIntervalMs ?? 600_000;
+    this.cleaner = new LogCleaner(
+      this.dataDir,
+      () => this.logs.values(),
+      this.logger,
+      this.clock,
+      options.cleaner,
+    );
   }
 
   /**
@@ -214,6 +228,7 @@ export class LogManager {
       // Only the producer snapshot failed to be written: a deleted log does not need it.
       this.logger.warn({ err: error, partition: key }, 'closing a deleted log failed');
     }
+    this.cleaner.manager.forget(topic, partition);
     const target = path.join(this.dataDir, `${key}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`);
     try {
       fs.renameSync(log.dir, target);
@@ -224,12 +239,18 @@ export class LogManager {
     this.removeDirLater(target, log.config.fileDeleteDelayMs);
   }
 
+  /** Dirty ratio and last clean time of a compacted log (undefined when not compacted). */
+  cleaningStatus(log: Log): CleaningStatus | undefined {
+    return this.cleaner.status(log);
+  }
+
   all(): IterableIterator<Log> {
     return this.logs.values();
   }
 
   startBackgroundTasks(): void {
     if (this.timers.length > 0) return;
+    this.cleaner.startup();
     const every = (ms: number, task: () => void, what: string) => {
       const timer = setInterval(() => {
         try {
@@ -312,6 +333,8 @@ export class LogManager {
    */
   shutdown(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    // A clean in progress stops at its next step; its unfinished `.cleaned` files go at next startup at the latest.
+    void this.cleaner.shutdown();
     if (!this.started) return;
     let failure: { step: string; error: unknown } | undefined;
     const attempt = (step: string, work: () => void) => {

@@ -10,7 +10,7 @@ import {
   writeSnapshot,
 } from './producer-snapshot.js';
 import { type AppendOrigin, type PreparedAppend, ProducerStateManager } from './producer-state.js';
-import { filenamePrefixFromOffset } from './segment.js';
+import { DELETED_FILE_SUFFIX, filenamePrefixFromOffset } from './segment.js';
 import { type AbortedTxn, TransactionIndex, TXN_INDEX_FILE_SUFFIX } from './txn-index.js';
 
 /** Snapshots kept besides the newest (Kafka keeps one per segment; two are enough to recover). */
@@ -169,6 +169,35 @@ export class LogTransactions {
     const all = listSnapshots(this.dir);
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_TO_KEEP)))
       deleteSnapshot(this.dir, old);
+  }
+
+  /**
+   * The cleaner replaced the segments at `baseOffsets`: their indexes are closed and renamed
+   * `.deleted` (returned, to remove later), as the segments' own files are.
+   */
+  detachIndexes(baseOffsets: Iterable<bigint>): string[] {
+    const renamed: string[] = [];
+    for (const base of baseOffsets) {
+      const index = this.indexes.get(base);
+      this.indexes.delete(base);
+      if (index === undefined) continue;
+      index.close();
+      const to = `${index.file}${DELETED_FILE_SUFFIX}`;
+      try {
+        fs.renameSync(index.file, to);
+        renamed.push(to);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return renamed;
+  }
+
+  /** A cleaned segment now sits at `baseOffset`: load its index (written by the cleaner). */
+  attachIndex(baseOffset: bigint): void {
+    this.indexes.get(baseOffset)?.close();
+    this.indexes.delete(baseOffset);
+    this.indexFor(baseOffset);
   }
 
   /** Segments gone (retention, DeleteRecords, truncation): their indexes go with them. */

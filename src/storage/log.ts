@@ -15,6 +15,7 @@ import {
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
+import { foregroundActivity } from './foreground-activity.js';
 import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
@@ -30,7 +31,13 @@ import {
   retentionSizeBreached,
   type SegmentPredicate,
 } from './retention.js';
-import { type AppendedBatch, Segment, type TimestampAndOffset } from './segment.js';
+import {
+  type AppendedBatch,
+  CLEANED_FILE_SUFFIX,
+  Segment,
+  SWAP_FILE_SUFFIX,
+  type TimestampAndOffset,
+} from './segment.js';
 import type { AbortedTxn } from './txn-index.js';
 
 export interface AppendInfo {
@@ -217,6 +224,55 @@ export class Log {
     return this.segments.length;
   }
 
+  /** The segments, oldest first, the active one last (the cleaner reads the older ones). */
+  logSegments(): readonly Segment[] {
+    return this.segments;
+  }
+
+  /**
+   * Swaps a cleaned segment (files `*.cleaned`, its aborted transactions in `cleanedTxnIndex`) in
+   * for the contiguous `oldSegments` it replaces, crash-safely as Kafka's `LocalLog.replaceSegments`:
+   * the cleaned files are renamed `.swap`, the old segments' files `.deleted`, then the `.swap`
+   * files take their final names (recovery finishes a swap found half done, see
+   * `completeInterruptedSwaps`). Readers see the old list or the new one: the change is synchronous.
+   * Returns false, changing nothing, when the old segments are no longer all in the log (retention
+   * or truncation got there first) or one of them is the active segment.
+   */
+  replaceSegments(
+    cleaned: Segment,
+    oldSegments: readonly Segment[],
+    cleanedTxnIndex: string,
+    onStep: (step: 'swap' | 'deleted' | 'renamed') => void = () => {},
+  ): boolean {
+    const first = this.segments.indexOf(oldSegments[0]!);
+    if (
+      this.closed ||
+      first < 0 ||
+      first + oldSegments.length >= this.segments.length ||
+      oldSegments.some((segment, i) => this.segments[first + i] !== segment)
+    ) {
+      return false;
+    }
+    cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    const swapTxnIndex = renameSuffix(cleanedTxnIndex, CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    fsyncDirectory(this.dir);
+    onStep('swap');
+    const oldBases = oldSegments.map((segment) => segment.baseOffset);
+    const deleted = [
+      ...oldSegments.flatMap((segment) => segment.renameToDeleted()),
+      ...this.txns.detachIndexes(oldBases),
+    ];
+    onStep('deleted');
+    cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+    renameSuffix(swapTxnIndex, SWAP_FILE_SUFFIX, '');
+    fsyncDirectory(this.dir);
+    onStep('renamed');
+    this.segments.splice(first, oldSegments.length, cleaned);
+    this.txns.attachIndex(cleaned.baseOffset);
+    this.scheduleFileDeletion(deleted, this.config.fileDeleteDelayMs);
+    return true;
+  }
+
   /** Base offsets of the segments, oldest first. */
   segmentBaseOffsets(): bigint[] {
     return this.segments.map((segment) => segment.baseOffset);
@@ -250,6 +306,7 @@ export class Log {
    * coordinators' own records.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+    foregroundActivity.operations++;
     const validated = validateRecordsForAppend(records, this.config, this.name);
     records = validated.records;
     const batches = validated.batches;
@@ -428,6 +485,7 @@ export class Log {
    * a single segment, as Kafka does.
    */
   read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean, maxOffset?: bigint): ReadResult {
+    foregroundActivity.operations++;
     const leo = this.logEndOffset;
     if (fetchOffset < this.startOffset || fetchOffset > leo) {
       throw new OffsetOutOfRangeError(
@@ -620,6 +678,17 @@ export class Log {
     }
     return found;
   }
+}
+
+/** Renames `file` (if it exists) from suffix `from` to `to`; returns the new name. */
+function renameSuffix(file: string, from: string, to: string): string {
+  const renamed = file.slice(0, file.length - from.length) + to;
+  try {
+    fs.renameSync(file, renamed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return renamed;
 }
 
 function clamp(value: bigint, min: bigint, max: bigint): bigint {

@@ -16,6 +16,9 @@ export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
 export const DELETED_FILE_SUFFIX = '.deleted';
+/** Files of a segment the cleaner is writing, and of one about to be swapped in (Kafka's `LogFileUtils`). */
+export const CLEANED_FILE_SUFFIX = '.cleaned';
+export const SWAP_FILE_SUFFIX = '.swap';
 
 /** Kafka names segment files by base offset, zero-padded to 20 digits (`LogFileUtils.filenamePrefixFromOffset`). */
 export function filenamePrefixFromOffset(offset: bigint): string {
@@ -79,20 +82,21 @@ export class Segment {
     readonly baseOffset: bigint,
     maxIndexSize: number,
     create: boolean,
+    fileSuffix = '',
   ) {
     const prefix = path.join(dir, filenamePrefixFromOffset(baseOffset));
-    this.logPath = prefix + LOG_FILE_SUFFIX;
+    this.logPath = prefix + LOG_FILE_SUFFIX + fileSuffix;
     if (create) {
       // Kafka creates all three files with the segment; an empty index is a valid one.
       for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
-        fs.writeFileSync(prefix + suffix, '');
+        fs.writeFileSync(prefix + suffix + fileSuffix, '');
       }
     }
     if (create) fs.writeFileSync(this.logPath, '');
     this.logFile = logFiles.file(this.logPath);
     this.sizeBytes = create ? 0 : sizeCreatingIfMissing(this.logPath);
-    this.offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
-    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
+    this.offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX + fileSuffix, baseOffset, maxIndexSize);
+    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX + fileSuffix, baseOffset, maxIndexSize);
     this.nextOffset = baseOffset;
     this.offsetOfMaxTimestampSoFar = baseOffset;
   }
@@ -102,9 +106,42 @@ export class Segment {
     return new Segment(dir, baseOffset, maxIndexSize, true);
   }
 
-  /** An existing segment; call `loadState` (clean) or `recover` (after a crash) before use. */
-  static open(dir: string, baseOffset: bigint, maxIndexSize: number): Segment {
-    return new Segment(dir, baseOffset, maxIndexSize, false);
+  /**
+   * An existing segment; call `loadState` (clean) or `recover` (after a crash) before use.
+   * `fileSuffix` opens the files of a cleaned or swap segment (`.cleaned`, `.swap`).
+   */
+  static open(dir: string, baseOffset: bigint, maxIndexSize: number, fileSuffix = ''): Segment {
+    return new Segment(dir, baseOffset, maxIndexSize, false, fileSuffix);
+  }
+
+  /** A new, empty segment under `<name>.cleaned` files, written by the log cleaner. */
+  static createCleaned(dir: string, baseOffset: bigint, maxIndexSize: number): Segment {
+    return new Segment(dir, baseOffset, maxIndexSize, true, CLEANED_FILE_SUFFIX);
+  }
+
+  /**
+   * Renames the segment's files from suffix `from` to `to` (Kafka's `changeFileSuffixes`): the
+   * steps of swapping a cleaned segment in. Open handles stay valid across a rename.
+   */
+  changeFileSuffixes(from: string, to: string): void {
+    const rename = (file: string) => file.slice(0, file.length - from.length) + to;
+    if (!this.logPath.endsWith(from)) throw new Error(`${this.logPath} does not end in ${from}`);
+    const logPath = rename(this.logPath);
+    fs.renameSync(this.logPath, logPath);
+    this.logPath = logPath;
+    this.logFile.renamed(logPath);
+    this.offsetIndex.renameTo(rename(this.offsetIndex.file));
+    this.timeIndex.renameTo(rename(this.timeIndex.file));
+  }
+
+  /** Sets the `.log` file's modification time (a cleaned segment keeps its source's). */
+  setLastModified(mtimeMs: number): void {
+    const seconds = mtimeMs / 1000;
+    fs.futimesSync(this.logFile.fd(), seconds, seconds);
+  }
+
+  get lastModifiedMs(): number {
+    return this.logFile.stat().mtimeMs;
   }
 
   get size(): number {

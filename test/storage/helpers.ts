@@ -23,16 +23,15 @@ export function testConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, fileDeleteDelayMs: 0, ...overrides };
 }
 
-/** An uncompressed batch of `count` records with `valueSize`-byte values, all at `timestamp`. */
+/** An uncompressed batch of `count` records with `valueSize`-byte values, all at `timestamp` (keyless unless `key`). */
 export function batch(
   count: number,
-  options: { valueSize?: number; timestamp?: bigint; fill?: number } = {},
+  options: { valueSize?: number; timestamp?: bigint; fill?: number; key?: string } = {},
 ): Buffer {
   const value = Buffer.alloc(options.valueSize ?? 100, options.fill ?? 0x61);
   const timestamp = options.timestamp ?? 1_700_000_000_000n;
-  return encodeRecordBatch(
-    Array.from({ length: count }, () => ({ key: null, value, headers: [], timestamp })),
-  );
+  const key = options.key === undefined ? null : Buffer.from(options.key);
+  return encodeRecordBatch(Array.from({ length: count }, () => ({ key, value, headers: [], timestamp })));
 }
 
 export function openLog(

@@ -81,18 +81,20 @@ describe('retention', () => {
 
   it('keeps everything under cleanup.policy=compact or with retention disabled', () => {
     const clock = new ManualClock();
+    const keyedSize = batch(1, { key: 'k' }).length;
     const compacted = openLog(
       tempDir(),
-      testConfig({ segmentBytes: size, retentionMs: 1, cleanupPolicy: 'compact' }),
+      testConfig({ segmentBytes: keyedSize, retentionMs: 1, cleanupPolicy: 'compact' }),
       clock,
     );
     const forever = openLog(
       tempDir(),
-      testConfig({ segmentBytes: size, retentionMs: -1, retentionBytes: -1 }),
+      testConfig({ segmentBytes: keyedSize, retentionMs: -1, retentionBytes: -1 }),
       clock,
     );
     for (const log of [compacted, forever]) {
-      for (let i = 0; i < 3; i++) log.appendAsLeader(batch(1, { timestamp: 0n }), 0);
+      // A compacted topic takes keyed records only (Kafka's LogValidator.validateKey).
+      for (let i = 0; i < 3; i++) log.appendAsLeader(batch(1, { timestamp: 0n, key: 'k' }), 0);
       log.setHighWatermark(3n);
       assert.equal(log.deleteOldSegments(), 0);
       log.close();

@@ -3,6 +3,7 @@
  */
 import { Admin, type ConfigAlteration, type ConfigEntry } from '../../client/admin.js';
 import type { TopicMetadata } from '../../client/cluster-client.js';
+import { readCleaningStatus } from '../../storage/cleaner/cleaning-status.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   brokersOf,
@@ -59,6 +60,9 @@ Prints the topic's summary, its configs with their sources, and each partition's
 ISR, log start offset and high watermark.
 
 Options:
+      --data-dir <dir>       also show each compacted partition's dirty ratio and last clean time,
+                             read from the broker's data directory (Kafka publishes these only as
+                             metrics, which the Kafka protocol cannot fetch)
 ${CLIENT_FLAGS_HELP}
 `;
 
@@ -166,7 +170,8 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function describe(argv: string[]): Promise<number> {
-  const { values, positionals } = parseClientArgs(argv);
+  const { values, positionals } = parseClientArgs(argv, { 'data-dir': { type: 'string' } });
+  const dataDir = values['data-dir'];
   if (positionals.length !== 1) throw new UsageError('topic describe needs exactly one topic name');
   const format = formatOf(values.format);
   const name = positionals[0]!;
@@ -191,6 +196,7 @@ async function describe(argv: string[]): Promise<number> {
         offlineReplicas: p.offlineReplicas,
         logStartOffset: starts[i]!.offset,
         highWatermark: ends[i]!.offset,
+        ...cleaningOf(isCompacted(configs) ? dataDir : undefined, name, p.partition),
       })),
     };
   });
@@ -214,7 +220,16 @@ async function describe(argv: string[]): Promise<number> {
       [
         'partitions',
         renderTable(
-          ['partition', 'leader', 'epoch', 'replicas', 'isr', 'log-start-offset', 'high-watermark'],
+          [
+            'partition',
+            'leader',
+            'epoch',
+            'replicas',
+            'isr',
+            'log-start-offset',
+            'high-watermark',
+            ...(dataDir === undefined ? [] : ['dirty-ratio', 'last-clean']),
+          ],
           description.partitions.map((p) => [
             p.partition,
             p.leader,
@@ -223,12 +238,36 @@ async function describe(argv: string[]): Promise<number> {
             `[${p.isr.join(' ')}]`,
             p.logStartOffset,
             p.highWatermark,
+            ...(dataDir === undefined
+              ? []
+              : [p.dirtyRatio === undefined ? null : p.dirtyRatio.toFixed(3), p.lastCleanTime ?? null]),
           ]),
         ),
       ],
     ]),
   );
   return 0;
+}
+
+function isCompacted(configs: readonly ConfigEntry[]): boolean {
+  return configs.some((c) => c.name === 'cleanup.policy' && (c.value ?? '').split(',').includes('compact'));
+}
+
+/** The partition's dirty ratio and last clean time from a local data dir (compacted partitions only). */
+function cleaningOf(
+  dataDir: string | undefined,
+  topic: string,
+  partition: number,
+): { dirtyRatio?: number; lastCleanTime?: string } {
+  if (dataDir === undefined) return {};
+  const status = readCleaningStatus(dataDir, topic, partition);
+  if (status === undefined) return {};
+  return {
+    dirtyRatio: status.dirtyRatio,
+    ...(status.lastCleanTimeMs === undefined
+      ? {}
+      : { lastCleanTime: new Date(status.lastCleanTimeMs).toISOString() }),
+  };
 }
 
 function configRow(c: ConfigEntry): (string | null)[] {
