@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LocalClusterMetadata } from '../cluster/cluster-metadata.js';
+import { ClusterMode, clusterSettings } from '../cluster/cluster-mode.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
@@ -65,6 +67,8 @@ export class Broker {
   private readonly clock: Clock;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
+  /** Set in cluster mode (`zookeeper.connect`). */
+  private cluster: ClusterMode | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 
   constructor(options: BrokerOptions = {}) {
@@ -98,12 +102,30 @@ export class Broker {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
     this.state = 'starting';
+    try {
+      await this.startServices();
+    } catch (error) {
+      // A failed start (ZooKeeper unreachable, broker id taken) releases what it opened.
+      this.state = 'stopped';
+      await this.listener?.close(0);
+      this.services?.txn?.shutdown();
+      this.services?.groups?.shutdown();
+      this.services?.logs.shutdown();
+      this.cluster?.close();
+      throw error;
+    }
+  }
+
+  private async startServices(): Promise<void> {
     const config = this.config;
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true });
 
-    const store = new LocalMetadataStore(dataDir);
-    await store.load();
+    const settings = clusterSettings(config);
+    const cluster = settings ? await ClusterMode.connect(settings, this.logger) : undefined;
+    this.cluster = cluster;
+    const store = cluster?.store ?? new LocalMetadataStore(dataDir);
+    if (!cluster) await store.load();
     ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
 
     const logs = new LogManager({
@@ -122,13 +144,22 @@ export class Broker {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
-      liveBrokers: () => 1,
+      liveBrokers: () => (cluster ? cluster.store.liveBrokers().length : 1),
       logger: this.logger,
+      hostsEveryPartition: !cluster,
     });
     topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.logger);
-    const groups = await this.startGroupCoordinator(topics);
-    const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    const replicas = cluster
+      ? cluster.replicaManager(topics, logs, this.clock)
+      : new ReplicaManager(topics, this.clock, this.logger);
+    const groups = await this.startGroupCoordinator(topics, cluster);
+    const { txn, txnMarkers } = await this.startTransactionCoordinator(
+      dataDir,
+      topics,
+      replicas,
+      groups,
+      cluster,
+    );
     this.services = {
       config,
       clock: this.clock,
@@ -139,6 +170,18 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
+      cluster:
+        cluster?.store ??
+        new LocalClusterMetadata(
+          config.brokerId,
+          () => ({
+            id: config.brokerId,
+            host: config.advertisedHost,
+            port: config.advertisedPort,
+            rack: null,
+          }),
+          store,
+        ),
     };
     logs.startBackgroundTasks();
 
@@ -158,6 +201,12 @@ export class Broker {
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;
+    if (cluster) {
+      await cluster.start(
+        { host: config.advertisedHost, port: config.advertisedPort },
+        coordinatorHooks(groups, txn, this.logger),
+      );
+    }
     this.state = 'running';
     this.logger.info(
       { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
@@ -169,9 +218,13 @@ export class Broker {
    * The group coordinator over `__consumer_offsets` (created on first start, compacted, as Kafka's),
    * loaded by replaying that log before any client is served.
    */
-  private async startGroupCoordinator(topics: TopicRegistry): Promise<GroupCoordinator> {
+  private async startGroupCoordinator(
+    topics: TopicRegistry,
+    cluster: ClusterMode | undefined,
+  ): Promise<GroupCoordinator> {
     const config = this.config;
-    if (!topics.get(OFFSETS_TOPIC)) {
+    // In a cluster the topic is created on first use (FindCoordinator), as Kafka does.
+    if (!cluster && !topics.get(OFFSETS_TOPIC)) {
       await topics.create({
         name: OFFSETS_TOPIC,
         partitions: config.offsetsTopicNumPartitions,
@@ -185,7 +238,8 @@ export class Broker {
       clock: this.clock,
       logger: this.logger,
     });
-    await groups.startup();
+    // In a cluster, partitions are loaded as this broker becomes their leader.
+    await groups.startup(cluster ? [] : undefined);
     return groups;
   }
 
@@ -199,11 +253,12 @@ export class Broker {
     topics: TopicRegistry,
     replicas: ReplicaManager,
     groups: GroupCoordinator,
+    cluster: ClusterMode | undefined,
   ): Promise<{ txn: TransactionCoordinator; txnMarkers: LocalTxnMarkerWriter }> {
     const config = this.config;
     const setting = (name: string) => Number(config.values.get(name));
     const partitions = setting('transaction.state.log.num.partitions');
-    if (!topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
+    if (!cluster && !topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
       await topics.create({
         name: TRANSACTION_STATE_TOPIC_NAME,
         partitions,
@@ -239,12 +294,12 @@ export class Broker {
         (p) => topics.logFor(TRANSACTION_STATE_TOPIC_NAME, p),
         this.clock,
       ),
-      producerIds: new ProducerIdManager(dataDir, config.brokerId),
+      producerIds: cluster ? await cluster.producerIds() : new ProducerIdManager(dataDir, config.brokerId),
       markers: txnMarkers,
       clock: this.clock,
       logger: this.logger,
     });
-    await txn.startup();
+    await txn.startup(cluster ? [] : undefined);
     return { txn, txnMarkers };
   }
 
@@ -253,12 +308,29 @@ export class Broker {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const services = this.services!;
+    await this.cluster?.shutdown(() => Promise.reject(new Error('remote controlled shutdown not wired yet')));
     services.replicas.stop();
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();
     services.groups?.shutdown();
     services.logs.shutdown();
+    this.cluster?.close();
     this.state = 'stopped';
     this.logger.info('stopped');
   }
+}
+
+/** Cluster mode: coordinator partitions follow leadership of the internal topics. */
+function coordinatorHooks(groups: GroupCoordinator, txn: TransactionCoordinator, logger: Logger) {
+  const failed = (err: unknown) => logger.error({ err }, 'loading coordinator partition failed');
+  return {
+    onElection(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onElection(partition).catch(failed);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.loadPartition(partition).catch(failed);
+    },
+    onResignation(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onResignation(partition);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.unloadPartition(partition);
+    },
+  };
 }

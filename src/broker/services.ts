@@ -1,3 +1,4 @@
+import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -21,4 +22,6 @@ export interface BrokerServices {
   readonly txn?: TransactionCoordinator;
   readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
+  /** Live brokers, the controller and partition leaders (trivial on a single node). */
+  readonly cluster: ClusterMetadata;
 }

@@ -56,6 +56,11 @@ export class TopicRegistry {
       readonly defaultReplicationFactor: number;
       readonly liveBrokers: () => number;
       readonly logger: Logger;
+      /**
+       * Single node (default true): this broker hosts every partition, so creating a topic opens
+       * its logs. In a cluster only the controller's decisions open a replica's log.
+       */
+      readonly hostsEveryPartition?: boolean;
     },
   ) {}
 
@@ -65,6 +70,7 @@ export class TopicRegistry {
    * high watermark starts at its log end offset.
    */
   startup(): void {
+    if (this.options.hostsEveryPartition === false) return;
     for (const topic of this.store.listTopics()) {
       this.ensureLogs(topic);
       if (topic.replicationFactor !== 1) continue;
@@ -212,6 +218,7 @@ export class TopicRegistry {
 
   /** Opens (or creates) every partition's log with the topic's effective config and id. */
   private ensureLogs(meta: TopicMetadata): void {
+    if (this.options.hostsEveryPartition === false) return;
     const config = this.configOf(meta);
     const topicId = meta.topicId.toString('base64url');
     for (let p = 0; p < meta.partitions; p++) this.logs.getOrCreate(meta.name, p, config, topicId);

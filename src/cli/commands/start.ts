@@ -11,6 +11,10 @@ Options:
   --advertised-host <host>  host name clients are told to connect to (default: --host)
   --data-dir <dir>          data directory (default ./data)
   --config <file>           a server.properties file (Kafka config names)
+  --zookeeper <connect>     cluster mode: ZooKeeper as host:port[,host:port...][/chroot]
+                            (zookeeper.connect; a missing chroot is created)
+  --broker-id <n>           this broker's id in the cluster (broker.id, default 0)
+  --rack <rack>             this broker's rack, for rack-aware replica placement (broker.rack)
   --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
   --log-level <level>       trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL)
   -h, --help                show this help
@@ -38,6 +42,9 @@ export async function startCommand(argv: string[]): Promise<number> {
       config: { type: 'string' },
       set: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      zookeeper: { type: 'string' },
+      'broker-id': { type: 'string' },
+      rack: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -46,6 +53,9 @@ export async function startCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const config = parseSetFlags(values.set ?? []);
+  if (values.zookeeper !== undefined) config['zookeeper.connect'] = values.zookeeper;
+  if (values['broker-id'] !== undefined) config['broker.id'] = values['broker-id'];
+  if (values.rack !== undefined) config['broker.rack'] = values.rack;
   const broker = new Broker({
     host: values.host,
     port: values.port === undefined ? undefined : Number(values.port),
