@@ -1,4 +1,5 @@
 import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
+import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -24,4 +25,6 @@ export interface BrokerServices {
   readonly clusterId: string;
   /** Live brokers, the controller and partition leaders (trivial on a single node). */
   readonly cluster: ClusterMetadata;
+  /** Cluster mode: the controller side of ControlledShutdown (answers NOT_CONTROLLER unless active). */
+  readonly controller?: ControlledShutdownService;
 }

@@ -14,7 +14,7 @@ import type { BrokerConfig } from '../broker/config.js';
 import type { TopicRegistry } from '../broker/topic-registry.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { Clock } from '../util/clock.js';
-import { SamsaError } from '../util/errors.js';
+import type { SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { Controller, type TopicPartitionRef } from './controller/controller.js';
 import { LeaderGatedReplicaManager, type Leadership, notLeaderError } from './leader-gate.js';
@@ -66,7 +66,15 @@ export interface CoordinatorHooks {
   onResignation(topic: string, partition: number): void;
 }
 
-export class ClusterMode implements Leadership {
+/** The controller's answer to a ControlledShutdown request. */
+export interface ControlledShutdownService {
+  controlledShutdown(
+    brokerId: number,
+    brokerEpoch: bigint,
+  ): Promise<{ error: string; remaining: readonly TopicPartitionRef[] }>;
+}
+
+export class ClusterMode implements Leadership, ControlledShutdownService {
   readonly store: ZkMetadataStore;
   readonly controller: Controller;
   readonly isrWriter: IsrWriter;
@@ -185,8 +193,7 @@ export class ClusterMode implements Leadership {
       } catch (err) {
         if (!isZkError(err, ZkErrorCode.NODE_EXISTS)) throw err;
         if (Date.now() > deadline) {
-          throw new SamsaError(
-            'BROKER_ID_NOT_REGISTERED',
+          throw new Error(
             `broker id ${brokerId} is already registered in ZooKeeper at ${path} by another live broker`,
           );
         }
@@ -311,6 +318,28 @@ export class ClusterMode implements Leadership {
       }
     }
     await this.controller.stop();
+  }
+
+  /** Served on the controller: fences a stale broker epoch (KIP-380), then moves leadership. */
+  async controlledShutdown(
+    brokerId: number,
+    brokerEpoch: bigint,
+  ): Promise<{ error: string; remaining: readonly TopicPartitionRef[] }> {
+    if (!this.controller.isActive || this.fenced) return { error: 'NOT_CONTROLLER', remaining: [] };
+    const registered = this.store.registration(brokerId);
+    if (brokerEpoch >= 0n && registered && registered.epoch !== brokerEpoch) {
+      return { error: 'STALE_BROKER_EPOCH', remaining: [] };
+    }
+    try {
+      return { error: 'NONE', remaining: await this.controller.controlledShutdown(brokerId) };
+    } catch {
+      return { error: 'NOT_CONTROLLER', remaining: [] };
+    }
+  }
+
+  /** This broker's epoch: the zxid that created its registration. */
+  get brokerEpoch(): bigint {
+    return this.store.registration(this.settings.brokerId)?.epoch ?? -1n;
   }
 
   private requestControlledShutdown(
