@@ -1,15 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Connection } from '../client/connection.js';
 import { LocalClusterMetadata } from '../cluster/cluster-metadata.js';
 import { ClusterMode, clusterSettings } from '../cluster/cluster-mode.js';
-import type { TopicPartitionRef } from '../cluster/controller/controller.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
-import { errorNameOf } from '../protocol/errors.js';
-import { ControlledShutdown } from '../protocol/messages/controlled-shutdown.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -275,7 +271,12 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => topics.logFor(topic, partition),
+      // In a cluster a marker is written only where this broker leads the partition.
+      logFor: (topic, partition) => {
+        const notLeader = cluster?.leaderError(topic, partition);
+        if (notLeader) throw notLeader;
+        return topics.logFor(topic, partition);
+      },
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
@@ -300,7 +301,7 @@ export class Broker {
         this.clock,
       ),
       producerIds: cluster ? await cluster.producerIds() : new ProducerIdManager(dataDir, config.brokerId),
-      markers: txnMarkers,
+      markers: cluster ? cluster.markerWriter(txnMarkers) : txnMarkers,
       clock: this.clock,
       logger: this.logger,
     });
@@ -308,36 +309,12 @@ export class Broker {
     return { txn, txnMarkers };
   }
 
-  /** Asks the controller (another broker) to move leadership off this one; resolves with what remains. */
-  private async requestControlledShutdown(controllerId: number): Promise<TopicPartitionRef[]> {
-    const cluster = this.cluster!;
-    const endpoint = cluster.store.liveBrokers().find((b) => b.id === controllerId);
-    if (!endpoint) throw new Error(`controller ${controllerId} is not registered`);
-    const connection = await Connection.connect({
-      host: endpoint.host,
-      port: endpoint.port,
-      clientId: `broker-${this.config.brokerId}`,
-      requestTimeoutMs: this.config.shutdownTimeoutMs,
-    });
-    try {
-      const response = await connection.send<{
-        errorCode: number;
-        remainingPartitions: { topicName: string; partitionIndex: number }[];
-      }>(ControlledShutdown, { brokerId: this.config.brokerId, brokerEpoch: cluster.brokerEpoch });
-      if (response.errorCode !== 0)
-        throw new Error(`controlled shutdown refused: ${errorNameOf(response.errorCode)}`);
-      return response.remainingPartitions.map((p) => ({ topic: p.topicName, partition: p.partitionIndex }));
-    } finally {
-      connection.close();
-    }
-  }
-
   /** Graceful stop: no new connections, in-flight requests answered, logs flushed and checkpointed. */
   async stop(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const services = this.services!;
-    await this.cluster?.shutdown((controllerId) => this.requestControlledShutdown(controllerId));
+    await this.cluster?.shutdown();
     services.replicas.stop();
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();

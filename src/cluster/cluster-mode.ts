@@ -12,10 +12,15 @@
  */
 import type { BrokerConfig } from '../broker/config.js';
 import type { TopicRegistry } from '../broker/topic-registry.js';
+import { errorNameOf } from '../protocol/errors.js';
+import { ControlledShutdown } from '../protocol/messages/controlled-shutdown.js';
 import type { LogManager } from '../storage/log-manager.js';
+import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import type { SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { BrokerConnections } from './broker-connections.js';
+import { ClusterTxnMarkerWriter } from './cluster-txn-marker-writer.js';
 import { Controller, type TopicPartitionRef } from './controller/controller.js';
 import { LeaderGatedReplicaManager, type Leadership, notLeaderError } from './leader-gate.js';
 import { LocalReplicaApplier } from './local-replica-applier.js';
@@ -78,6 +83,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   readonly store: ZkMetadataStore;
   readonly controller: Controller;
   readonly isrWriter: IsrWriter;
+  /** Requests to the other brokers (ControlledShutdown, WriteTxnMarkers). */
+  readonly peers: BrokerConnections;
   private applier: ReplicaStateApplier | undefined;
   private localApplier: LocalReplicaApplier | undefined;
   private coordinators: CoordinatorHooks | undefined;
@@ -103,6 +110,11 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
       logger,
     });
     this.isrWriter = new ZkIsrWriter(zk);
+    this.peers = new BrokerConnections(
+      `broker-${settings.brokerId}`,
+      (id) => this.store.liveBrokers().find((b) => b.id === id),
+      settings.sessionTimeoutMs,
+    );
   }
 
   /** Opens the ZooKeeper session (creating the chroot) and loads the metadata; throws a one-line reason. */
@@ -297,14 +309,18 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
    * Controlled shutdown (Kafka's `controlledShutdown`): asks the controller to move leadership off
    * this broker, retrying while partitions remain, then leaves the cluster by closing the session.
    */
-  async shutdown(requestRemote: (controllerId: number) => Promise<TopicPartitionRef[]>): Promise<void> {
+  async shutdown(): Promise<void> {
     this.stopping = true;
     if (this.settings.controlledShutdownEnable && this.registered && !this.fenced) {
       for (let attempt = 1; attempt <= this.settings.controlledShutdownMaxRetries; attempt++) {
         try {
-          const remaining = await this.requestControlledShutdown(requestRemote);
-          const movable = remaining.filter(
-            (tp) => (this.store.partitionState(tp.topic, tp.partition)?.replicas.length ?? 1) > 1,
+          const remaining = await this.requestControlledShutdown();
+          // Worth retrying only where another live in-sync replica could take over.
+          const live = new Set(this.store.liveBrokers().map((b) => b.id));
+          const movable = remaining.filter((tp) =>
+            (this.store.partitionState(tp.topic, tp.partition)?.isr ?? []).some(
+              (id) => id !== this.settings.brokerId && live.has(id),
+            ),
           );
           if (movable.length === 0) break;
           this.logger.warn(
@@ -342,20 +358,31 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     return this.store.registration(this.settings.brokerId)?.epoch ?? -1n;
   }
 
-  private requestControlledShutdown(
-    requestRemote: (controllerId: number) => Promise<TopicPartitionRef[]>,
-  ): Promise<TopicPartitionRef[]> {
+  /** Asks the controller (this broker, or another over ControlledShutdown) to move leadership off. */
+  private async requestControlledShutdown(): Promise<readonly TopicPartitionRef[]> {
     const controllerId = this.store.controllerId();
     if (controllerId === this.settings.brokerId && this.controller.isActive) {
       return this.controller.controlledShutdown(this.settings.brokerId);
     }
-    if (controllerId < 0) return Promise.reject(new Error('no controller'));
-    return requestRemote(controllerId);
+    if (controllerId < 0) throw new Error('no controller');
+    const response = await this.peers.send<{
+      errorCode: number;
+      remainingPartitions: { topicName: string; partitionIndex: number }[];
+    }>(controllerId, ControlledShutdown, { brokerId: this.settings.brokerId, brokerEpoch: this.brokerEpoch });
+    if (response.errorCode !== 0)
+      throw new Error(`controlled shutdown refused: ${errorNameOf(response.errorCode)}`);
+    return response.remainingPartitions.map((p) => ({ topic: p.topicName, partition: p.partitionIndex }));
+  }
+
+  /** Transaction markers to each partition's leader, wherever it is. */
+  markerWriter(local: LocalTxnMarkerWriter): ClusterTxnMarkerWriter {
+    return new ClusterTxnMarkerWriter(local, this.store, this.peers, this.logger);
   }
 
   /** Closes the session: the registration (and `/controller`, if held) disappear at once. */
   close(): void {
     clearTimeout(this.fenceTimer);
+    this.peers.close();
     this.store.close();
     this.zk.close();
   }
