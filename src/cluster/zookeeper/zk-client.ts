@@ -89,6 +89,9 @@ export class ZkClient extends EventEmitter<Events> {
   private readonly watches = new Set<Watch>();
   private closed = false;
   private connectedNow = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** The server stopped answering although the socket is open (node-zookeeper-client never notices). */
+  private unresponsive = false;
 
   constructor(private readonly options: ZkClientOptions) {
     super();
@@ -117,6 +120,7 @@ export class ZkClient extends EventEmitter<Events> {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.heartbeat);
     for (const w of this.watches) w.cancelled = true;
     this.watches.clear();
     this.client?.close();
@@ -129,7 +133,7 @@ export class ZkClient extends EventEmitter<Events> {
       spinDelay: 200,
       retries: 0,
     });
-    return new Promise((resolve, reject) => {
+    return new Promise<zookeeper.Client>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
         reject(
@@ -145,7 +149,44 @@ export class ZkClient extends EventEmitter<Events> {
         resolve(client);
       });
       client.connect();
+    }).then((client) => {
+      if (connect === this.options.connect) this.startHeartbeat(client);
+      return client;
     });
+  }
+
+  /**
+   * Pings (an exists on '/') every third of the session timeout; no answer within two thirds of
+   * it counts as a lost connection, as the Java client's read timeout does.
+   */
+  private startHeartbeat(client: zookeeper.Client): void {
+    clearInterval(this.heartbeat);
+    const sessionMs = this.options.sessionTimeoutMs;
+    let outstanding = false;
+    this.heartbeat = setInterval(
+      () => {
+        if (this.client !== client || this.closed || outstanding) return;
+        outstanding = true;
+        const deadline = setTimeout(() => {
+          if (this.client !== client || this.closed || !this.connectedNow) return;
+          this.unresponsive = true;
+          this.connectedNow = false;
+          this.options.logger.warn('ZooKeeper does not answer');
+          this.emit('disconnected');
+        }, (sessionMs * 2) / 3);
+        client.exists('/', (err) => {
+          outstanding = false;
+          clearTimeout(deadline);
+          if (err || this.client !== client || !this.unresponsive) return;
+          this.unresponsive = false;
+          this.connectedNow = true;
+          this.options.logger.info('ZooKeeper answers again');
+          this.emit('connected');
+        });
+      },
+      Math.max(100, sessionMs / 3),
+    );
+    this.heartbeat.unref();
   }
 
   /** Follows the session's state; on expiry opens a new session and re-arms the watches. */
