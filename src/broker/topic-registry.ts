@@ -109,7 +109,20 @@ export class TopicRegistry {
     }
     const log = this.logs.get(topic, partition);
     if (log) return log;
-    return this.logs.getOrCreate(topic, partition, this.configOf(meta), meta.topicId.toString('base64url'));
+    if (this.options.hostsEveryPartition === false) {
+      throw new SamsaError('NOT_LEADER_OR_FOLLOWER', `this broker hosts no replica of ${topic}-${partition}`);
+    }
+    return this.openLog(meta, partition);
+  }
+
+  /** Opens (or creates) a partition's log with the topic's effective config and id. */
+  openLog(meta: TopicMetadata, partition: number): Log {
+    return this.logs.getOrCreate(
+      meta.name,
+      partition,
+      this.configOf(meta),
+      meta.topicId.toString('base64url'),
+    );
   }
 
   /** The effective log config of a topic: broker defaults overlaid with the topic's overrides. */

@@ -29,7 +29,7 @@ import { ZkMetadataStore } from './zk-metadata-store.js';
 import { ZkIsrWriter } from './zk-partition-state.js';
 import { ZkProducerIdManager } from './zk-producer-id-manager.js';
 import { isZkError, ZkClient, ZkErrorCode } from './zookeeper/zk-client.js';
-import { brokerIdPath, encodeBrokerRegistration } from './zookeeper/zk-data.js';
+import { brokerIdPath, encodeBrokerRegistration, uuidToString } from './zookeeper/zk-data.js';
 
 export interface ClusterSettings {
   readonly zookeeperConnect: string;
@@ -87,6 +87,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   readonly peers: BrokerConnections;
   private applier: ReplicaStateApplier | undefined;
   private localApplier: LocalReplicaApplier | undefined;
+  private topics: TopicRegistry | undefined;
+  private logs: LogManager | undefined;
   private coordinators: CoordinatorHooks | undefined;
   private endpoint: { host: string; port: number } | undefined;
   private registered = false;
@@ -142,6 +144,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
 
   /** The replica manager of cluster mode: refuses partitions this broker does not lead. */
   replicaManager(topics: TopicRegistry, logs: LogManager, clock: Clock): LeaderGatedReplicaManager {
+    this.topics = topics;
+    this.logs = logs;
     this.localApplier = new LocalReplicaApplier(this.settings.brokerId, topics, logs, this.logger);
     this.applier ??= this.localApplier;
     return new LeaderGatedReplicaManager(this, topics, clock, this.logger);
@@ -171,8 +175,13 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   async start(endpoint: { host: string; port: number }, coordinators: CoordinatorHooks): Promise<void> {
     this.endpoint = endpoint;
     this.coordinators = coordinators;
+    this.deleteStrayLogs();
     await this.register();
     this.store.on('states', (states) => this.enqueueStates(states));
+    this.store.on('configs', (meta) => {
+      const config = this.topics!.configOf(meta);
+      for (let p = 0; p < meta.partitions; p++) this.logs!.get(meta.name, p)?.updateConfig(config);
+    });
     this.store.on('topicRemoved', (name, partitions) => void this.onTopicRemoved(name, partitions));
     this.zk.on('disconnected', () => this.onDisconnected());
     this.zk.on('connected', () => this.onReconnected());
@@ -215,6 +224,25 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     this.registered = true;
     this.fenced = false;
     this.logger.info({ brokerId, rack, ...this.endpoint }, 'registered broker in ZooKeeper');
+  }
+
+  /**
+   * Logs this broker must not keep: of topics deleted (or deleted and created again) while it was
+   * down, and of partitions no longer assigned to it.
+   */
+  private deleteStrayLogs(): void {
+    const self = this.settings.brokerId;
+    for (const log of [...this.logs!.all()]) {
+      const meta = this.store.getTopic(log.topic);
+      const sameTopic = meta && (!log.topicId || log.topicId === uuidToString(meta.topicId));
+      const assigned = this.store.replicaAssignment(log.topic)?.[log.partition]?.includes(self) ?? false;
+      if (sameTopic && assigned) continue;
+      this.logger.info(
+        { topic: log.topic, partition: log.partition },
+        'deleting log of a replica this broker no longer hosts',
+      );
+      this.logs!.delete(log.topic, log.partition);
+    }
   }
 
   // ------------------------------------------------------------------------ session loss

@@ -34,7 +34,9 @@ export class LocalReplicaApplier implements ReplicaStateApplier {
         this.states.delete(k);
         continue;
       }
-      const log = this.topics.logFor(state.topic, state.partition);
+      const meta = this.topics.get(state.topic);
+      if (!meta) continue; // deleted meanwhile
+      const log = this.topics.openLog(meta, state.partition);
       this.states.set(k, state);
       if (state.leader === this.brokerId) log.setHighWatermark(log.logEndOffset);
       if (previous?.leader !== state.leader) {

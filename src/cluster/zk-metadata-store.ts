@@ -295,6 +295,11 @@ export class ZkMetadataStore
     return this.topics.get(name)?.meta;
   }
 
+  /** Replicas of each partition of a topic (preferred leader first). */
+  replicaAssignment(topic: string): readonly (readonly number[])[] | undefined {
+    return this.topics.get(topic)?.assignment;
+  }
+
   partitionState(topic: string, partition: number): PartitionState | undefined {
     return this.topics.get(topic)?.states.get(partition);
   }

@@ -63,9 +63,12 @@ export async function clusterDev(argv: string[]): Promise<number> {
   });
   out(`zookeeper  ${zookeeper.connect} (pid ${zookeeper.pid})\n`);
   const brokers: RunningBroker[] = [];
+  // One broker after another, so each controlled shutdown can hand its leadership to live brokers.
   const stopAll = async () => {
-    for (const b of brokers) b.child.kill('SIGTERM');
-    await Promise.all(brokers.map((b) => b.exited));
+    for (const b of [...brokers].reverse()) {
+      b.child.kill('SIGTERM');
+      await b.exited;
+    }
     await zookeeper.stop();
   };
   try {

@@ -18,6 +18,7 @@ import {
   decodeController,
   decodeControllerEpoch,
   decodeTopicAssignment,
+  decodeTopicConfig,
   deleteTopicPath,
   encodeController,
   encodeControllerEpoch,
@@ -63,6 +64,8 @@ export class Controller {
   /** Live brokers and their epochs (czxid of the registration), as last read. */
   private live = new Map<number, bigint>();
   private readonly assignments = new Map<string, readonly (readonly number[])[]>();
+  /** Topics whose config overrides `unclean.leader.election.enable`, with the override. */
+  private readonly uncleanOverrides = new Map<string, boolean>();
   private readonly shuttingDown = new Set<number>();
   private readonly watches: (() => void)[] = [];
   private readonly topicWatches = new Map<string, () => void>();
@@ -336,12 +339,7 @@ export class Controller {
         if (!leaderServing) {
           elected = leaderLive
             ? controlledShutdownPartitionLeaderElection(replicas, current.isr, liveIds, this.shuttingDown)
-            : offlinePartitionLeaderElection(
-                replicas,
-                current.isr,
-                serving,
-                this.options.uncleanLeaderElectionEnable,
-              );
+            : offlinePartitionLeaderElection(replicas, current.isr, serving, this.uncleanAllowed(topic));
         }
         // A shutting-down leader nobody can replace keeps leading until it stops.
         let leader = elected?.leader ?? (leaderLive ? current.leader : -1);
@@ -440,6 +438,14 @@ export class Controller {
   private async readAssignment(name: string): Promise<void> {
     const node = await this.zk.get(topicPath(name));
     if (node) this.assignments.set(name, decodeTopicAssignment(node.data).partitions);
+    const config = await this.zk.get(topicConfigPath(name));
+    const unclean = config ? decodeTopicConfig(config.data)['unclean.leader.election.enable'] : undefined;
+    if (unclean === undefined) this.uncleanOverrides.delete(name);
+    else this.uncleanOverrides.set(name, unclean.toLowerCase() === 'true');
+  }
+
+  private uncleanAllowed(topic: string): boolean {
+    return this.uncleanOverrides.get(topic) ?? this.options.uncleanLeaderElectionEnable;
   }
 
   private partitionsOf(topic: string): TopicPartitionRef[] {

@@ -167,13 +167,16 @@ export class ZkClient extends EventEmitter<Events> {
       () => {
         if (this.client !== client || this.closed || outstanding) return;
         outstanding = true;
-        const deadline = setTimeout(() => {
-          if (this.client !== client || this.closed || !this.connectedNow) return;
-          this.unresponsive = true;
-          this.connectedNow = false;
-          this.options.logger.warn('ZooKeeper does not answer');
-          this.emit('disconnected');
-        }, (sessionMs * 2) / 3);
+        const deadline = setTimeout(
+          () => {
+            if (this.client !== client || this.closed || !this.connectedNow) return;
+            this.unresponsive = true;
+            this.connectedNow = false;
+            this.options.logger.warn('ZooKeeper does not answer');
+            this.emit('disconnected');
+          },
+          (sessionMs * 2) / 3,
+        );
         client.exists('/', (err) => {
           outstanding = false;
           clearTimeout(deadline);
