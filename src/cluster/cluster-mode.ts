@@ -29,7 +29,12 @@ import { ZkMetadataStore } from './zk-metadata-store.js';
 import { ZkIsrWriter } from './zk-partition-state.js';
 import { ZkProducerIdManager } from './zk-producer-id-manager.js';
 import { isZkError, ZkClient, ZkErrorCode } from './zookeeper/zk-client.js';
-import { brokerIdPath, encodeBrokerRegistration, uuidToString } from './zookeeper/zk-data.js';
+import {
+  brokerIdPath,
+  CONTROLLER_PATH,
+  encodeBrokerRegistration,
+  uuidToString,
+} from './zookeeper/zk-data.js';
 
 export interface ClusterSettings {
   readonly zookeeperConnect: string;
@@ -163,12 +168,11 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     this.applier = applier;
   }
 
+  /** Leadership as ZooKeeper has it, and only while this broker's session is good. */
   leaderError(topic: string, partition: number): SamsaError | undefined {
-    const exists = this.store.partitionState(topic, partition) !== undefined;
-    if (this.fenced || !this.registered || !this.localApplier?.isLeader(topic, partition)) {
-      return notLeaderError(topic, partition, exists || this.store.getTopic(topic) !== undefined);
-    }
-    return undefined;
+    const state = this.store.partitionState(topic, partition);
+    if (!this.fenced && this.registered && state?.leader === this.settings.brokerId) return undefined;
+    return notLeaderError(topic, partition, state !== undefined || this.store.getTopic(topic) !== undefined);
   }
 
   /** Registers this broker, starts competing for controller and applies the current states. */
@@ -259,6 +263,30 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
 
   private onReconnected(): void {
     clearTimeout(this.fenceTimer);
+    if (this.fenced && !this.stopping) void this.recoverSession();
+  }
+
+  /**
+   * Back after being fenced, in the same session (ZooKeeper did not expire it): still registered,
+   * so this broker serves again. If it still holds `/controller` (it resigned when fenced), it lets
+   * go so that a controller is elected afresh. An expired session takes the other path
+   * (`onNewSession`).
+   */
+  private async recoverSession(): Promise<void> {
+    try {
+      const session = this.zk.sessionId();
+      const own = await this.zk.get(brokerIdPath(this.settings.brokerId));
+      if (!own || own.ephemeralOwner !== session) return;
+      const controller = await this.zk.get(CONTROLLER_PATH);
+      if (controller && controller.ephemeralOwner === session)
+        await this.zk.delete(CONTROLLER_PATH, controller.version);
+      this.fenced = false;
+      this.registered = true;
+      this.logger.info('ZooKeeper session still valid; serving again');
+      this.enqueueStates(this.store.allPartitionStates());
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not recover the ZooKeeper session');
+    }
   }
 
   private fence(reason: string): void {

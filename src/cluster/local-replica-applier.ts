@@ -61,13 +61,4 @@ export class LocalReplicaApplier implements ReplicaStateApplier {
       if (p.delete) this.logs.delete(p.topic, p.partition);
     }
   }
-
-  /** The state this broker applied for the partition, if it is a replica of it. */
-  stateOf(topic: string, partition: number): PartitionState | undefined {
-    return this.states.get(key(topic, partition));
-  }
-
-  isLeader(topic: string, partition: number): boolean {
-    return this.states.get(key(topic, partition))?.leader === this.brokerId;
-  }
 }

@@ -21,7 +21,8 @@ Options:
   --data-dir <dir>      where ZooKeeper and the brokers keep their data and logs (default ./samsa-dev)
   --port <n>            port of broker 1; broker i listens on port+i-1 (default 9092)
   --zookeeper-port <n>  ZooKeeper's client port (default 2181)
-  --set <key=value>     a Kafka config name for every broker, repeatable
+  --set <key=value>     a Kafka config name for every broker, repeatable (the internal topics'
+                        replication factors default to min(3, n), their min ISR to min(2, n))
   -h, --help            show this help
 `;
 
@@ -63,6 +64,13 @@ export async function clusterDev(argv: string[]): Promise<number> {
   });
   out(`zookeeper  ${zookeeper.connect} (pid ${zookeeper.pid})\n`);
   const brokers: RunningBroker[] = [];
+  // Internal topics as replicated as the cluster allows (Kafka's quickstart lowers them too).
+  const sets = [
+    `offsets.topic.replication.factor=${Math.min(3, count)}`,
+    `transaction.state.log.replication.factor=${Math.min(3, count)}`,
+    `transaction.state.log.min.isr=${Math.min(2, count)}`,
+    ...(values.set ?? []),
+  ];
   // One broker after another, so each controlled shutdown can hand its leadership to live brokers.
   const stopAll = async () => {
     for (const b of [...brokers].reverse()) {
@@ -74,7 +82,7 @@ export async function clusterDev(argv: string[]): Promise<number> {
   try {
     const started = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        startBroker(i + 1, basePort + i, `${zookeeper.connect}/samsa`, dir, values.set ?? [], brokers),
+        startBroker(i + 1, basePort + i, `${zookeeper.connect}/samsa`, dir, sets, brokers),
       ),
     );
     for (const [i, address] of started.entries())

@@ -229,6 +229,11 @@ export class ZkClient extends EventEmitter<Events> {
     }
   }
 
+  /** The current session's id (ephemeral znodes it owns carry it as their ephemeralOwner). */
+  sessionId(): bigint {
+    return toBigInt(this.zk.getSessionId());
+  }
+
   private get zk(): zookeeper.Client {
     if (!this.client || this.closed)
       throw new ZkError(ZkErrorCode.CONNECTION_LOSS, 'ZooKeeper client closed');
