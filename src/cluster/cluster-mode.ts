@@ -295,6 +295,12 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     this.fenced = true;
     this.registered = false;
     this.controller.fence();
+    // Coordinators stop too; re-applying the states after re-registration loads them again.
+    for (const key of this.led) {
+      const [topic, partition] = key.split('\u0000');
+      this.coordinators?.onResignation(topic!, Number(partition));
+    }
+    this.led.clear();
     this.logger.warn({ reason }, 'fenced: not acting as leader or controller until registered again');
   }
 
