@@ -329,9 +329,10 @@ export class Controller {
   private async repairPartitions(partitions: readonly TopicPartitionRef[]): Promise<void> {
     const liveIds = new Set(this.live.keys());
     const serving = new Set([...liveIds].filter((id) => !this.shuttingDown.has(id)));
-    for (const { topic, partition } of partitions) {
+    // Partitions are independent: their ZooKeeper round trips are pipelined, a window at a time.
+    await inWindows(partitions, REPAIR_WINDOW, async ({ topic, partition }) => {
       const assignment = this.assignments.get(topic)?.[partition];
-      if (!assignment) continue;
+      if (!assignment) return;
       await this.updatePartition(topic, partition, assignment, (replicas, current) => {
         const leaderLive = current.leader >= 0 && liveIds.has(current.leader);
         const leaderServing = leaderLive && serving.has(current.leader);
@@ -352,7 +353,7 @@ export class Controller {
         if (leader === current.leader && sameMembers(isr, current.isr)) return undefined;
         return { leader, leaderEpoch: current.leaderEpoch + 1, isr, controllerEpoch: this.epoch };
       });
-    }
+    });
   }
 
   /**
@@ -460,6 +461,22 @@ export class Controller {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** How many partitions' state changes are in flight at once. */
+const REPAIR_WINDOW = 64;
+
+/** Runs `work` over `items`, at most `window` at a time. */
+async function inWindows<T>(
+  items: readonly T[],
+  window: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(window, items.length) }, worker));
 }
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {

@@ -89,6 +89,8 @@ export async function startLocalZooKeeper(options: LocalZooKeeperOptions): Promi
       'admin.enableServer=false',
       '4lw.commands.whitelist=ruok,srvr,stat',
       'maxClientCnxns=0',
+      // A development and test server: skip the fsync per transaction.
+      'forceSync=no',
       '',
     ].join('\n'),
   );
