@@ -175,6 +175,25 @@ print(json.dumps({"brokers": sorted(b["node_id"] for b in d["brokers"]), "contro
     },
   );
 
+  await t.test('adding partitions: the controller gives the new ones leaders', async () => {
+    await run(
+      process.execPath,
+      [samsaBin, 'topic', 'add-partitions', replicated, '--num', '8', '--brokers', cluster.bootstrap()],
+      {
+        timeout: 60_000,
+      },
+    );
+    const md = await waitFor(
+      async () => {
+        const m = await kcatMetadata(cluster.bootstrap(), replicated);
+        const ps = m.topics[0]!.partitions;
+        return ps.length === 8 && ps.every((p) => p.leader >= 1) ? m : undefined;
+      },
+      { description: '8 partitions with leaders' },
+    );
+    for (const p of md.topics[0]!.partitions) assert.equal(new Set(p.replicas.map((r) => r.id)).size, 3);
+  });
+
   await t.test('produce to a broker that is not the leader gets NOT_LEADER_OR_FOLLOWER', async () => {
     const md = await kcatMetadata(cluster.bootstrap(), replicated);
     const p0 = md.topics[0]!.partitions.find((p) => p.partition === 0)!;
