@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Controller } from '../../src/cluster/controller/controller.js';
+import { ZkIsrWriter } from '../../src/cluster/zk-partition-state.js';
 import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import {
   decodeLeaderAndIsr,
@@ -180,5 +181,25 @@ test('controller decisions in ZooKeeper', { timeout: 120_000 }, async (t) => {
     sessions.get(2)!.close(); // an event the stale controller tries to act on
     await waitFor(() => !controller.isActive, { description: 'the stale controller to resign' });
     assert.deepEqual(await stateOf(admin, 'f', 0), before);
+  });
+
+  await t.test('a leader writes its ISR by compare-and-set, and a stale write is refused', async () => {
+    const { admin, sessions } = await setup(2);
+    const controller = startController(sessions.get(1)!, 1);
+    await waitFor(() => controller.isActive, { description: 'controller elected' });
+    await admin.create(
+      topicPath('i'),
+      encodeTopicAssignment({ topicId: Buffer.alloc(16, 4), partitions: [[1, 2]] }),
+    );
+    const s0 = await waitFor(() => stateOf(admin, 'i', 0), { description: 'partition state' });
+    const writer = new ZkIsrWriter(sessions.get(1)!);
+    const version = await writer.writeIsr('i', 0, 1, s0.leaderEpoch, [1], s0.version);
+    assert.equal(version, s0.version + 1);
+    assert.deepEqual((await stateOf(admin, 'i', 0))!.isr, [1]);
+    // The same write again carries a stale partition epoch; so does one from a deposed leader.
+    assert.equal(await writer.writeIsr('i', 0, 1, s0.leaderEpoch, [1, 2], s0.version), null);
+    assert.equal(await writer.writeIsr('i', 0, 2, s0.leaderEpoch, [2], version!), null);
+    assert.deepEqual((await stateOf(admin, 'i', 0))!.isr, [1]);
+    await controller.stop();
   });
 });
