@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LocalClusterMetadata } from '../cluster/cluster-metadata.js';
+import { ClusterMode, clusterSettings } from '../cluster/cluster-mode.js';
 import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
@@ -97,6 +99,8 @@ export class Broker {
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
   private admin: AdminHttp | undefined;
+  /** Set in cluster mode (`zookeeper.connect`). */
+  private cluster: ClusterMode | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
   /** Config names that would be ignored; those from the file or `config` fail a strict start. */
   private readonly configProblems: { problem: ConfigNameProblem; fromEnv: boolean }[];
@@ -184,7 +188,23 @@ export class Broker {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
     this.checkConfigNames();
     this.state = 'starting';
-    const dataDir = resolve(this.config.dataDir);
+    try {
+      await this.startServices();
+    } catch (error) {
+      // A failed start (ZooKeeper unreachable, broker id taken) releases what it opened.
+      this.state = 'stopped';
+      await this.listener?.close(0);
+      this.services?.txn?.shutdown();
+      this.services?.groups?.shutdown();
+      this.services?.logs.shutdown();
+      this.cluster?.close();
+      throw error;
+    }
+  }
+
+  private async startServices(): Promise<void> {
+    const config = this.config;
+    const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true });
     // One broker per data directory (Kafka's .lock); a second one stops here with the reason.
     this.dataDirLock = await DataDirLock.acquire(dataDir);
@@ -199,8 +219,11 @@ export class Broker {
   /** Everything of `start` once the data directory is ours. */
   private async startWithDataDir(dataDir: string): Promise<void> {
     const config = this.config;
-    const store = new LocalMetadataStore(dataDir);
-    await store.load();
+    const settings = clusterSettings(config);
+    const cluster = settings ? await ClusterMode.connect(settings, this.logger) : undefined;
+    this.cluster = cluster;
+    const store = cluster?.store ?? new LocalMetadataStore(dataDir);
+    if (!cluster) await store.load();
     ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
 
     const logs = new LogManager({
@@ -222,23 +245,37 @@ export class Broker {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
-      brokers: singleNodeBrokers(config.brokerId),
+      brokers: cluster
+        ? { brokerIds: () => cluster.store.liveBrokers().map((b) => b.id) }
+        : singleNodeBrokers(config.brokerId),
       logger: this.moduleLog('broker'),
       maxPartitions: setting('max.partitions'),
       maxBrokerPartitions: setting('max.broker.partitions'),
+      hostsEveryPartition: !cluster,
     });
     await topics.startup();
-    const replicas = new ReplicaManager({
+    const replicaOptions = {
       topics,
       clock: this.clock,
       logger: this.moduleLog('broker'),
       brokerId: config.brokerId,
       config: config.replication,
-      isrWriter: this.isrWriter,
-    });
+      isrWriter: cluster?.isrWriter ?? this.isrWriter,
+    };
+    // In a cluster the replica manager also refuses partitions ZooKeeper does not give this broker
+    // (and everything while its session is lost), and the controller's states reach it.
+    const replicas = cluster
+      ? cluster.replicaManager(logs, replicaOptions)
+      : new ReplicaManager(replicaOptions);
     replicas.startup();
-    const groups = await this.startGroupCoordinator(topics);
-    const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    const groups = await this.startGroupCoordinator(topics, cluster);
+    const { txn, txnMarkers } = await this.startTransactionCoordinator(
+      dataDir,
+      topics,
+      replicas,
+      groups,
+      cluster,
+    );
     // Metrics are kept only when the admin port that serves them is on.
     const metrics = config.adminListener
       ? new BrokerMetrics({ perPartition: config.metricsPerPartition })
@@ -254,6 +291,19 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
+      controller: cluster,
+      cluster:
+        cluster?.store ??
+        new LocalClusterMetadata(
+          config.brokerId,
+          () => ({
+            id: config.brokerId,
+            host: config.advertisedHost,
+            port: config.advertisedPort,
+            rack: null,
+          }),
+          store,
+        ),
     };
     logs.startBackgroundTasks();
 
@@ -278,6 +328,12 @@ export class Broker {
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;
+    if (cluster) {
+      await cluster.start(
+        { host: config.advertisedHost, port: config.advertisedPort },
+        coordinatorHooks(groups, txn, this.logger),
+      );
+    }
     if (metrics) {
       const listener = this.listener;
       metrics.attach(
@@ -337,9 +393,13 @@ export class Broker {
    * The group coordinator over `__consumer_offsets` (created on first start, compacted, as Kafka's),
    * loaded by replaying that log before any client is served.
    */
-  private async startGroupCoordinator(topics: TopicRegistry): Promise<GroupCoordinator> {
+  private async startGroupCoordinator(
+    topics: TopicRegistry,
+    cluster: ClusterMode | undefined,
+  ): Promise<GroupCoordinator> {
     const config = this.config;
-    if (!topics.get(OFFSETS_TOPIC)) {
+    // In a cluster the topic is created on first use (FindCoordinator), as Kafka does.
+    if (!cluster && !topics.get(OFFSETS_TOPIC)) {
       await topics.create({
         name: OFFSETS_TOPIC,
         partitions: config.offsetsTopicNumPartitions,
@@ -353,7 +413,8 @@ export class Broker {
       clock: this.clock,
       logger: this.moduleLog('group'),
     });
-    await groups.startup();
+    // In a cluster, partitions are loaded as this broker becomes their leader.
+    await groups.startup(cluster ? [] : undefined);
     return groups;
   }
 
@@ -367,11 +428,12 @@ export class Broker {
     topics: TopicRegistry,
     replicas: ReplicaManager,
     groups: GroupCoordinator,
+    cluster: ClusterMode | undefined,
   ): Promise<{ txn: TransactionCoordinator; txnMarkers: LocalTxnMarkerWriter }> {
     const config = this.config;
     const setting = (name: string) => Number(config.values.get(name));
     const partitions = setting('transaction.state.log.num.partitions');
-    if (!topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
+    if (!cluster && !topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
       await topics.create({
         name: TRANSACTION_STATE_TOPIC_NAME,
         partitions,
@@ -383,7 +445,12 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => replicas.markerLog(topic, partition),
+      // In a cluster a marker is written only where this broker leads the partition.
+      logFor: (topic, partition) => {
+        const notLeader = cluster?.leaderError(topic, partition);
+        if (notLeader) throw notLeader;
+        return replicas.markerLog(topic, partition);
+      },
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
@@ -407,12 +474,12 @@ export class Broker {
         (p) => topics.logFor(TRANSACTION_STATE_TOPIC_NAME, p),
         this.clock,
       ),
-      producerIds: new ProducerIdManager(dataDir, config.brokerId),
-      markers: txnMarkers,
+      producerIds: cluster ? await cluster.producerIds() : new ProducerIdManager(dataDir, config.brokerId),
+      markers: cluster ? cluster.markerWriter(txnMarkers) : txnMarkers,
       clock: this.clock,
       logger: this.moduleLog('txn'),
     });
-    await txn.startup();
+    await txn.startup(cluster ? [] : undefined);
     return { txn, txnMarkers };
   }
 
@@ -421,6 +488,7 @@ export class Broker {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const services = this.services!;
+    await this.cluster?.shutdown();
     services.replicas.stop();
     await this.admin?.close();
     await this.listener!.close(this.config.shutdownTimeoutMs);
@@ -429,6 +497,7 @@ export class Broker {
     try {
       services.logs.shutdown();
       services.metrics?.close();
+      this.cluster?.close();
     } catch (error) {
       // Logs are closed either way; without the clean-shutdown marker the next start recovers them.
       this.state = 'stopped';
@@ -440,4 +509,19 @@ export class Broker {
     this.state = 'stopped';
     this.logger.info('stopped');
   }
+}
+
+/** Cluster mode: coordinator partitions follow leadership of the internal topics. */
+function coordinatorHooks(groups: GroupCoordinator, txn: TransactionCoordinator, logger: Logger) {
+  const failed = (err: unknown) => logger.error({ err }, 'loading coordinator partition failed');
+  return {
+    onElection(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onElection(partition).catch(failed);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.loadPartition(partition).catch(failed);
+    },
+    onResignation(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onResignation(partition);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.unloadPartition(partition);
+    },
+  };
 }

@@ -303,6 +303,62 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '15000',
     doc: 'Cleaner pause when no log needs cleaning',
   },
+  // Cluster mode (ZooKeeper), with Kafka's names and defaults.
+  {
+    name: 'zookeeper.connect',
+    type: 'string',
+    default: '',
+    doc: 'host:port[,host:port...][/chroot] of ZooKeeper; empty = single node',
+  },
+  { name: 'broker.rack', type: 'string', default: '', doc: 'Rack of this broker (rack-aware assignment)' },
+  {
+    name: 'zookeeper.session.timeout.ms',
+    type: 'int',
+    default: '18000',
+    doc: 'ZooKeeper session timeout; a broker silent for longer is considered dead',
+  },
+  {
+    name: 'zookeeper.connection.timeout.ms',
+    type: 'int',
+    default: '0',
+    doc: 'How long to wait for a first ZooKeeper connection (0 = the session timeout)',
+  },
+  {
+    name: 'offsets.topic.replication.factor',
+    type: 'int',
+    default: '3',
+    doc: 'Replicas of __consumer_offsets (its creation waits until that many brokers are alive)',
+  },
+  {
+    name: 'transaction.state.log.replication.factor',
+    type: 'int',
+    default: '3',
+    doc: 'Replicas of __transaction_state (its creation waits until that many brokers are alive)',
+  },
+  {
+    name: 'transaction.state.log.min.isr',
+    type: 'int',
+    default: '2',
+    doc: 'min.insync.replicas of __transaction_state',
+  },
+  {
+    name: 'controlled.shutdown.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'Move leadership off this broker before it stops',
+  },
+  {
+    name: 'controlled.shutdown.max.retries',
+    type: 'int',
+    default: '3',
+    doc: 'Attempts at a controlled shutdown before stopping anyway',
+  },
+  {
+    name: 'controlled.shutdown.retry.backoff.ms',
+    type: 'long',
+    default: '5000',
+    doc: 'Pause between controlled shutdown attempts',
+  },
   {
     name: 'shutdown.timeout.ms',
     type: 'long',

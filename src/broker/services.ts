@@ -1,3 +1,5 @@
+import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
+import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -24,4 +26,8 @@ export interface BrokerServices {
   readonly clusterId: string;
   /** Prometheus metrics, when the admin HTTP port that serves them is enabled. */
   readonly metrics?: BrokerMetrics;
+  /** Live brokers, the controller and partition leaders (trivial on a single node). */
+  readonly cluster: ClusterMetadata;
+  /** Cluster mode: the controller side of ControlledShutdown (answers NOT_CONTROLLER unless active). */
+  readonly controller?: ControlledShutdownService;
 }

@@ -86,6 +86,11 @@ export class TopicRegistry {
       readonly maxPartitions?: number;
       /** max.broker.partitions (KIP-578): partition replicas on this broker; unbounded when absent. */
       readonly maxBrokerPartitions?: number;
+      /**
+       * Single node (default true): this broker hosts every partition, so creating a topic opens
+       * its logs. In a cluster only the controller's decisions open a replica's log.
+       */
+      readonly hostsEveryPartition?: boolean;
     },
   ) {}
 
@@ -98,6 +103,7 @@ export class TopicRegistry {
    * high watermark starts at its log end offset.
    */
   async startup(): Promise<void> {
+    if (this.options.hostsEveryPartition === false) return;
     for (const topic of this.store.listTopics()) {
       await this.ensureLogs(topic);
       if (topic.replicationFactor !== 1) continue;
@@ -136,7 +142,32 @@ export class TopicRegistry {
     }
     const log = this.logs.get(topic, partition);
     if (log) return log;
-    return this.logs.getOrCreate(topic, partition, this.configOf(meta), meta.topicId.toString('base64url'));
+    if (this.options.hostsEveryPartition === false) {
+      throw new SamsaError('NOT_LEADER_OR_FOLLOWER', `this broker hosts no replica of ${topic}-${partition}`);
+    }
+    return this.openLog(meta, partition);
+  }
+
+  /**
+   * The log of a replica this broker holds, opened (or created) when it is new: the controller
+   * placed a replica here (Kafka's LeaderAndIsr creates the log), or a single node leads it.
+   */
+  replicaLog(topic: string, partition: number): Log {
+    const meta = this.store.getTopic(topic);
+    if (!meta || partition < 0 || partition >= meta.partitions) {
+      throw new UnknownTopicOrPartitionError(`${topic}-${partition} does not exist`);
+    }
+    return this.logs.get(topic, partition) ?? this.openLog(meta, partition);
+  }
+
+  /** Opens (or creates) a partition's log with the topic's effective config and id. */
+  openLog(meta: TopicMetadata, partition: number): Log {
+    return this.logs.getOrCreate(
+      meta.name,
+      partition,
+      this.configOf(meta),
+      meta.topicId.toString('base64url'),
+    );
   }
 
   /** The effective log config of a topic: broker defaults overlaid with the topic's overrides. */
@@ -349,6 +380,7 @@ export class TopicRegistry {
    * a time so that thousands of partitions do not stall other clients.
    */
   private async ensureLogs(meta: TopicMetadata): Promise<void> {
+    if (this.options.hostsEveryPartition === false) return;
     const config = this.configOf(meta);
     const topicId = meta.topicId.toString('base64url');
     const stillWanted = () => this.store.getTopic(meta.name)?.topicId.equals(meta.topicId) === true;

@@ -107,6 +107,10 @@ export interface ClusterDescription {
   readonly controllerId: number;
   readonly brokers: readonly BrokerNode[];
   readonly topicCount: number;
+  /** Partitions whose ISR is smaller than their replica set. */
+  readonly underReplicatedPartitions: number;
+  /** Partitions without a live leader. */
+  readonly offlinePartitions: number;
 }
 
 /** ListOffsets' special timestamps (ListOffsetsRequest.EARLIEST_TIMESTAMP / LATEST_TIMESTAMP). */
@@ -307,14 +311,18 @@ export class Admin {
     return out;
   }
 
-  /** Cluster id, controller and brokers, from metadata. */
+  /** Cluster id, controller, brokers and partition health, from metadata. */
   async describeCluster(): Promise<ClusterDescription> {
     const metadata = await this.cluster.metadata(null);
+    const topics = metadata.topics.filter((t) => t.errorCode === 0);
+    const partitions = topics.flatMap((t) => t.partitions);
     return {
       clusterId: metadata.clusterId,
       controllerId: metadata.controllerId,
       brokers: [...metadata.brokers].sort((a, b) => a.nodeId - b.nodeId),
-      topicCount: metadata.topics.filter((t) => t.errorCode === 0).length,
+      topicCount: topics.length,
+      underReplicatedPartitions: partitions.filter(isUnderReplicated).length,
+      offlinePartitions: partitions.filter((p) => p.leader < 0).length,
     };
   }
 
@@ -364,4 +372,12 @@ export class Admin {
     }
     return this.cluster.anyConnection();
   }
+}
+
+/** Kafka's UnderReplicatedPartitions: fewer in-sync replicas than replicas. */
+export function isUnderReplicated(p: {
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}): boolean {
+  return p.isr.length < p.replicas.length;
 }

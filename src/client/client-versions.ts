@@ -17,6 +17,8 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.Fetch, { min: 4, max: 12 }], // v4: isolation level, v2 batches; v13: topic ids
   [ApiKey.ListOffsets, { min: 1, max: 6 }], // v0 answers with an offsets array
   [ApiKey.Metadata, { min: 1, max: 12 }], // v1: null topics means all
+  [ApiKey.ControlledShutdown, { min: 1, max: 3 }], // broker to controller; v0 has no client id
+  [ApiKey.WriteTxnMarkers, { min: 0, max: 1 }], // transaction coordinator to partition leaders
   [ApiKey.OffsetCommit, { min: 2, max: 8 }],
   [ApiKey.OffsetFetch, { min: 1, max: 7 }], // v8: batched groups
   [ApiKey.FindCoordinator, { min: 1, max: 3 }], // v4: batched keys

@@ -205,7 +205,7 @@ export class ReplicaManager implements ReplicaStateApplier {
       topic,
       partition,
       localBrokerId: this.options.brokerId,
-      log: this.topics.logFor(topic, partition),
+      log: this.topics.replicaLog(topic, partition),
       isrWriter: this.options.isrWriter ?? refuseIsrChanges,
       clock: this.clock,
       replicaLagTimeMaxMs: this.options.config.replicaLagTimeMaxMs,

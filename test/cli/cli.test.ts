@@ -105,9 +105,9 @@ describe('samsa CLI', () => {
     assert.match(text.stdout, /\ncompression\.type\s+gzip\s+DYNAMIC_TOPIC_CONFIG\n/);
     assert.match(
       text.stdout,
-      /\nPARTITION\s+LEADER\s+EPOCH\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+HIGH-WATERMARK\n/,
+      /\nPARTITION\s+LEADER\s+EPOCH\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+HIGH-WATERMARK\s+STATUS\n/,
     );
-    assert.match(text.stdout, /\n1\s+\d+\s+\d+\s+\[\d+\]\s+\[\d+\]\s+0\s+3\n/);
+    assert.match(text.stdout, /\n1\s+\d+\s+\d+\s+\[\d+\]\s+\[\d+\]\s+0\s+3\s+ok\n/);
 
     const grown = await samsa(['topic', 'add-partitions', 'cli-d', '--num', '4', ...b]);
     assert.equal(grown.code, 0, grown.stderr);
@@ -228,7 +228,7 @@ describe('samsa CLI', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /^CLUSTER\nID\s+\S+\nCONTROLLER\s+\d+\nTOPICS\s+\d+\n\nBROKERS\nID\s+HOST\s+PORT\s+RACK\n/,
+      /^CLUSTER\nID\s+\S+\nCONTROLLER\s+\d+\nTOPICS\s+\d+\nUNDER-REPLICATED-PARTITIONS\s+0\nOFFLINE-PARTITIONS\s+0\n\nBROKERS\nID\s+HOST\s+PORT\s+RACK\n/,
     );
     const json = JSON.parse(
       (await samsa(['cluster', 'info', '-f', 'json'], '', { SAMSA_BROKERS: broker.bootstrap })).stdout,

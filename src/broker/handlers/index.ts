@@ -1,8 +1,10 @@
 import { alterConfigsHandler, incrementalAlterConfigsHandler } from './alter-configs.js';
+import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { fetchHandler } from './fetch.js';
 import type { Handler } from './handler.js';
@@ -25,4 +27,6 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   incrementalAlterConfigsHandler,
   createPartitionsHandler,
   offsetForLeaderEpochHandler,
+  describeClusterHandler,
+  controlledShutdownHandler,
 ];

@@ -1,3 +1,4 @@
+import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
@@ -15,23 +16,31 @@ interface MetadataRequestTopic {
   name: string | null;
 }
 
-function topicEntry(meta: TopicMetadata, services: BrokerServices, internal: boolean) {
-  const brokerId = services.config.brokerId;
-  // Every partition has the same replicas here: one set of arrays serves them all.
-  const replicas = [brokerId];
-  const none: number[] = [];
-  const partitions = new Array(meta.partitions);
+/**
+ * A topic's partitions as the controller decided them: leader, epoch, replicas, ISR, and the
+ * replicas on brokers that are not alive. A partition without a leader answers
+ * LEADER_NOT_AVAILABLE, which clients retry.
+ */
+function topicEntry(
+  meta: TopicMetadata,
+  cluster: ClusterMetadata,
+  live: ReadonlySet<number>,
+  internal: boolean,
+) {
+  const partitions = [];
   for (let p = 0; p < meta.partitions; p++) {
-    partitions[p] = {
-      errorCode: ErrorCode.NONE,
+    const state = cluster.partitionState(meta.name, p);
+    const leader = state && state.leader >= 0 && live.has(state.leader) ? state.leader : -1;
+    const replicas = state?.replicas ?? [];
+    partitions.push({
+      errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p,
-      leaderId: brokerId,
-      // Clients fence their fetches with this epoch (KIP-320), so it must be the replica's own.
-      leaderEpoch: services.replicas.leaderEpochOf(meta.name, p) ?? 0,
+      leaderId: leader,
+      leaderEpoch: state?.leaderEpoch ?? -1,
       replicaNodes: replicas,
-      isrNodes: replicas,
-      offlineReplicas: none,
-    };
+      isrNodes: state?.isr ?? [],
+      offlineReplicas: replicas.filter((id) => !live.has(id)),
+    });
   }
   return {
     errorCode: ErrorCode.NONE,
@@ -59,11 +68,12 @@ async function describeTopic(
   allowAutoCreate: boolean,
   context: RequestContext,
 ): Promise<ReturnType<typeof topicEntry> | ReturnType<typeof errorEntry>> {
-  const { topics, config } = context.services;
+  const { topics, config, cluster } = context.services;
+  const live = liveIds(cluster);
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
-    return topicEntry(meta, context.services, topics.isInternal(meta.name));
+    return topicEntry(meta, cluster, live, topics.isInternal(meta.name));
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -78,7 +88,7 @@ async function describeTopic(
     }
   }
   if (!meta) return errorEntry(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return topicEntry(meta, context.services, topics.isInternal(name));
+  return topicEntry(meta, cluster, live, topics.isInternal(name));
 }
 
 /**
@@ -98,8 +108,8 @@ function topicIdLookupError(topics: MetadataRequestTopic[], version: number): st
 }
 
 /**
- * Metadata: the one broker, and topics with their partitions (this broker leads them all in
- * single-node mode). Unknown topics are created when both the request (v4+) and
+ * Metadata: the live brokers, the controller, and topics with their partitions (this broker leads
+ * them all in single-node mode). Unknown topics are created when both the request (v4+) and
  * `auto.create.topics.enable` allow it.
  */
 export const metadataHandler: Handler = {
@@ -111,7 +121,8 @@ export const metadataHandler: Handler = {
     version,
     context,
   ) {
-    const { topics, config } = context.services;
+    const { topics, cluster } = context.services;
+    const live = liveIds(cluster);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
@@ -130,17 +141,19 @@ export const metadataHandler: Handler = {
     }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, context.services, topics.isInternal(meta.name)))
+      ? topics.list().map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
-      brokers: [
-        { nodeId: config.brokerId, host: config.advertisedHost, port: config.advertisedPort, rack: null },
-      ],
+      brokers: cluster.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: context.services.clusterId,
-      controllerId: config.brokerId,
+      controllerId: cluster.controllerId(),
       topics: entries,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };
   },
 };
+
+function liveIds(cluster: ClusterMetadata): ReadonlySet<number> {
+  return new Set(cluster.liveBrokers().map((b) => b.id));
+}

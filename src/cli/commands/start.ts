@@ -12,6 +12,10 @@ Options:
   --advertised-host <host>  host name clients are told to connect to (default: --host)
   --data-dir <dir>          data directory (default ./data)
   --config <file>           a server.properties file (Kafka config names)
+  --zookeeper <connect>     cluster mode: ZooKeeper as host:port[,host:port...][/chroot]
+                            (zookeeper.connect; a missing chroot is created)
+  --broker-id <n>           this broker's id in the cluster (broker.id, default 0)
+  --rack <rack>             this broker's rack, for rack-aware replica placement (broker.rack)
   --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
   --admin-port <n|none>     admin HTTP port (metrics, health, REST API, console) on 127.0.0.1;
                             0 for any free port, none to disable (default 9644; admin.listener)
@@ -49,6 +53,9 @@ export async function startCommand(argv: string[]): Promise<number> {
       'log-format': { type: 'string' },
       'admin-port': { type: 'string' },
       'strict-config': { type: 'boolean' },
+      zookeeper: { type: 'string' },
+      'broker-id': { type: 'string' },
+      rack: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +74,9 @@ export async function startCommand(argv: string[]): Promise<number> {
   if (logFormat !== undefined && logFormat !== 'json' && logFormat !== 'pretty') {
     throw new UsageError('--log-format takes pretty or json');
   }
+  if (values.zookeeper !== undefined) config['zookeeper.connect'] = values.zookeeper;
+  if (values['broker-id'] !== undefined) config['broker.id'] = values['broker-id'];
+  if (values.rack !== undefined) config['broker.rack'] = values.rack;
   const broker = new Broker({
     host: values.host,
     port: values.port === undefined ? undefined : Number(values.port),

@@ -1,7 +1,7 @@
 /**
  * `samsa topic`: create, list, describe, delete topics, add partitions, change topic configs.
  */
-import { Admin, type ConfigAlteration, type ConfigEntry } from '../../client/admin.js';
+import { Admin, type ConfigAlteration, type ConfigEntry, isUnderReplicated } from '../../client/admin.js';
 import type { TopicMetadata } from '../../client/cluster-client.js';
 import { readCleaningStatus } from '../../storage/cleaner/cleaning-status.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
@@ -38,7 +38,9 @@ const CREATE_HELP = `Usage: samsa topic create <name...> [options]
 
 Options:
   -p, --partitions <n>       partitions (default: the broker's num.partitions)
-  -r, --replicas <n>         replication factor (default: the broker's default.replication.factor)
+  -r, --replication-factor <n>
+                             replicas of each partition (default: the broker's default.replication.factor;
+                             --replicas is the same)
   -c, --config <key=value>   topic config, repeatable (e.g. -c cleanup.policy=compact)
       --replica-assignment <list>
                              broker ids per partition, as kafka-topics has it: partitions
@@ -117,6 +119,7 @@ async function create(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv, {
     partitions: { type: 'string', short: 'p' },
     replicas: { type: 'string', short: 'r' },
+    'replication-factor': { type: 'string' },
     config: { type: 'string', short: 'c', multiple: true },
     'replica-assignment': { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -124,7 +127,8 @@ async function create(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('topic create needs at least one topic name');
   const format = formatOf(values.format);
   const numPartitions = intFlag(values.partitions, '--partitions', 1) ?? -1;
-  const replicationFactor = intFlag(values.replicas, '--replicas', 1) ?? -1;
+  const replicationFactor =
+    intFlag(values['replication-factor'] ?? values.replicas, '--replication-factor', 1) ?? -1;
   const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
   const replicaAssignment = replicaAssignmentFlag(values['replica-assignment']);
   const created = await withCluster(brokersOf(values.brokers), (cluster) =>
@@ -194,6 +198,7 @@ async function describe(argv: string[]): Promise<number> {
         replicas: p.replicas,
         isr: p.isr,
         offlineReplicas: p.offlineReplicas,
+        underReplicated: isUnderReplicated(p),
         logStartOffset: starts[i]!.offset,
         highWatermark: ends[i]!.offset,
         ...cleaningOf(isCompacted(configs) ? dataDir : undefined, name, p.partition),
@@ -228,6 +233,7 @@ async function describe(argv: string[]): Promise<number> {
             'isr',
             'log-start-offset',
             'high-watermark',
+            'status',
             ...(dataDir === undefined ? [] : ['dirty-ratio', 'last-clean']),
           ],
           description.partitions.map((p) => [
@@ -238,6 +244,7 @@ async function describe(argv: string[]): Promise<number> {
             `[${p.isr.join(' ')}]`,
             p.logStartOffset,
             p.highWatermark,
+            partitionStatus(p),
             ...(dataDir === undefined
               ? []
               : [p.dirtyRatio === undefined ? null : p.dirtyRatio.toFixed(3), p.lastCleanTime ?? null]),
@@ -268,6 +275,21 @@ function cleaningOf(
       ? {}
       : { lastCleanTime: new Date(status.lastCleanTimeMs).toISOString() }),
   };
+}
+
+/** What an operator must notice about a partition: no leader, or replicas out of sync. */
+function partitionStatus(p: {
+  leader: number;
+  underReplicated: boolean;
+  offlineReplicas: readonly number[];
+}): string {
+  if (p.leader < 0) return 'offline';
+  if (p.underReplicated) {
+    return p.offlineReplicas.length > 0
+      ? `under-replicated (offline: ${p.offlineReplicas.join(' ')})`
+      : 'under-replicated';
+  }
+  return 'ok';
 }
 
 function configRow(c: ConfigEntry): (string | null)[] {

@@ -7,6 +7,7 @@ import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterConfigs } from './alter-configs.js';
 import { ApiVersions } from './api-versions.js';
+import { ControlledShutdown } from './controlled-shutdown.js';
 import { CreateAcls } from './create-acls.js';
 import { CreatePartitions } from './create-partitions.js';
 import { CreateTopics } from './create-topics.js';
@@ -48,6 +49,7 @@ export {
   AddPartitionsToTxn,
   AlterConfigs,
   ApiVersions,
+  ControlledShutdown,
   CreateAcls,
   CreatePartitions,
   CreateTopics,
@@ -90,6 +92,7 @@ const ALL: readonly ApiSpec[] = [
   Fetch,
   ListOffsets,
   Metadata,
+  ControlledShutdown,
   OffsetCommit,
   OffsetFetch,
   FindCoordinator,
