@@ -21,6 +21,8 @@ Options:
   --data-dir <dir>      where ZooKeeper and the brokers keep their data and logs (default ./samsa-dev)
   --port <n>            port of broker 1; broker i listens on port+i-1 (default 9092)
   --zookeeper-port <n>  ZooKeeper's client port (default 2181)
+  --admin-port <n|none> admin HTTP port of broker 1 (console, metrics); broker i uses n+i-1
+                        (default 9644)
   --set <key=value>     a Kafka config name for every broker, repeatable (the internal topics'
                         replication factors default to min(3, n), their min ISR to min(2, n))
   -h, --help            show this help
@@ -40,6 +42,7 @@ export async function clusterDev(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       'zookeeper-port': { type: 'string' },
+      'admin-port': { type: 'string' },
       set: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,6 +57,8 @@ export async function clusterDev(argv: string[]): Promise<number> {
   const count = positiveInt(values.brokers ?? '3', '--brokers');
   const basePort = positiveInt(values.port ?? '9092', '--port');
   const zkPort = positiveInt(values['zookeeper-port'] ?? '2181', '--zookeeper-port');
+  const adminFlag = values['admin-port'] ?? '9644';
+  const adminBase = adminFlag === 'none' ? null : positiveInt(adminFlag, '--admin-port');
   const dir = resolve(values['data-dir'] ?? 'samsa-dev');
   mkdirSync(dir, { recursive: true });
 
@@ -82,12 +87,25 @@ export async function clusterDev(argv: string[]): Promise<number> {
   try {
     const started = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        startBroker(i + 1, basePort + i, `${zookeeper.connect}/samsa`, dir, sets, brokers),
+        startBroker(
+          i + 1,
+          basePort + i,
+          `${zookeeper.connect}/samsa`,
+          dir,
+          [
+            ...sets,
+            // Each broker its own admin port, so their consoles and metrics do not collide.
+            `admin.listener=${adminBase === null ? 'none' : `127.0.0.1:${adminBase + i}`}`,
+          ],
+          brokers,
+        ),
       ),
     );
-    for (const [i, address] of started.entries())
-      out(`broker ${i + 1}   ${address}  (log ${join(dir, `broker-${i + 1}.log`)})\n`);
-    out(`\nbootstrap: ${started.join(',')}\nPress Ctrl-C to stop the cluster.\n`);
+    for (const [i, b] of started.entries()) {
+      const admin = b.admin && b.admin !== 'none' ? `  console ${b.admin}` : '';
+      out(`broker ${i + 1}   ${b.address}${admin}  (log ${join(dir, `broker-${i + 1}.log`)})\n`);
+    }
+    out(`\nbootstrap: ${started.map((b) => b.address).join(',')}\nPress Ctrl-C to stop the cluster.\n`);
   } catch (error) {
     await stopAll();
     throw error;
@@ -116,7 +134,7 @@ function startBroker(
   dir: string,
   sets: readonly string[],
   brokers: RunningBroker[],
-): Promise<string> {
+): Promise<{ address: string; admin?: string }> {
   const args = [
     process.argv[1]!,
     'start',
@@ -140,8 +158,8 @@ function startBroker(
     lines.on('line', (line) => {
       log.write(`${line}\n`);
       if (!line.includes('"msg":"listening"')) return;
-      const entry = JSON.parse(line) as { advertised?: string };
-      resolveAddress(entry.advertised ?? `127.0.0.1:${port}`);
+      const entry = JSON.parse(line) as { advertised?: string; admin?: string };
+      resolveAddress({ address: entry.advertised ?? `127.0.0.1:${port}`, admin: entry.admin });
     });
     void exited.then(() =>
       reject(new Error(`broker ${id} exited during start; see ${join(dir, `broker-${id}.log`)}`)),

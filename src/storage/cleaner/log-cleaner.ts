@@ -42,7 +42,7 @@ export class LogCleaner {
   startup(): void {
     if (this.running || !this.config.enable) return;
     this.running = true;
-    this.logger.info({ threads: this.config.numThreads }, 'starting the log cleaner');
+    this.logger.debug({ threads: this.config.numThreads }, 'starting the log cleaner');
     for (let id = 0; id < this.config.numThreads; id++) this.loops.push(this.runLoop(id));
   }
 
