@@ -4,6 +4,8 @@ import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { Listener } from '../net/listener.js';
+import { ClientQuotas } from '../security/quotas/client-quotas.js';
+import { LocalQuotaStore } from '../security/quotas/quota-store.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -139,6 +141,7 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
+      quotas: await this.loadClientQuotas(dataDir),
     };
     logs.startBackgroundTasks();
 
@@ -163,6 +166,17 @@ export class Broker {
       { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
       'listening',
     );
+  }
+
+  /** Client quota configs from the data directory, and the managers that enforce them. */
+  private async loadClientQuotas(dataDir: string): Promise<ClientQuotas> {
+    const store = new LocalQuotaStore(dataDir);
+    await store.load();
+    const setting = (name: string) => Number(this.config.values.get(name));
+    return new ClientQuotas(store, {
+      windowNum: setting('quota.window.num'),
+      windowSizeSeconds: setting('quota.window.size.seconds'),
+    });
   }
 
   /**

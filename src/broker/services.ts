@@ -1,4 +1,5 @@
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { ClientQuotas } from '../security/quotas/client-quotas.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
@@ -21,4 +22,6 @@ export interface BrokerServices {
   readonly txn?: TransactionCoordinator;
   readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
+  /** Client quotas (produce/fetch byte rates, request time) and their configs. */
+  readonly quotas?: ClientQuotas;
 }

@@ -1,8 +1,10 @@
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler, incrementalAlterConfigsHandler } from './alter-configs.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { fetchHandler } from './fetch.js';
 import type { Handler } from './handler.js';
@@ -23,4 +25,6 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
   createPartitionsHandler,
+  describeClientQuotasHandler,
+  alterClientQuotasHandler,
 ];
