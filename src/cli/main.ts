@@ -3,6 +3,7 @@ import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
+import { QUOTA_HELP, quotaCommand } from './commands/quota.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { TOPIC_HELP, topicCommand } from './commands/topic.js';
@@ -22,6 +23,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: 'list, describe (offsets and lag), delete consumer groups; reset offsets',
   },
   txn: { run: txnCommand, summary: 'list and describe transactions' },
+  quota: {
+    run: quotaCommand,
+    summary: 'set, list and delete client quotas (byte rates, request percentage)',
+  },
 };
 
 /** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
@@ -58,4 +63,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, QUOTA_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
