@@ -41,7 +41,7 @@ producer = Producer(
         "acks": "1",
         "linger.ms": 5,
         "batch.size": 16384,
-        "queue.buffering.max.messages": 2000,
+        "queue.buffering.max.messages": 200,
         "throttle_cb": on_throttle,
     }
 )
