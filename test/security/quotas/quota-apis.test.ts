@@ -305,3 +305,56 @@ describe('quota enforcement', () => {
     }
   });
 });
+
+describe('quota throttles of old clients and of request time', () => {
+  let t: TestBroker;
+  let raw: RawClient;
+
+  before(async () => {
+    t = await startBroker();
+    raw = await RawClient.open(t.bootstrap);
+    await raw.request(CreateTopics, 4, {
+      topics: [{ name: 'old', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+    });
+  });
+  after(async () => {
+    raw.close();
+    await t.cleanup();
+  });
+
+  it('holds back the response of a Produce v3 client for the throttle time', async () => {
+    await raw.request(
+      AlterClientQuotas,
+      1,
+      alterBody({ 'client-id': 'raw-test' }, [{ key: 'producer_byte_rate', value: 10_000 }]),
+    );
+    const started = Date.now();
+    // ~120 kB over a 10 s window against 10 kB/s: a throttle of about 2 s.
+    const res = await raw.request(Produce, 3, produceBody('old', 120_000));
+    const elapsed = Date.now() - started;
+    assert.ok(res.throttleTimeMs > 1500 && res.throttleTimeMs < 2500, `throttle ${res.throttleTimeMs}`);
+    assert.ok(elapsed >= res.throttleTimeMs - 50, `answered after ${elapsed} ms`);
+  });
+
+  it('caps the request-time throttle at one window and mutes the connection', async () => {
+    const other = await RawClient.open(t.bootstrap);
+    try {
+      await other.request(
+        AlterClientQuotas,
+        1,
+        alterBody({ 'client-id': 'raw-test' }, [
+          { key: 'producer_byte_rate' },
+          { key: 'request_percentage', value: 0.000001 },
+        ]),
+      );
+      const first = await other.request(DescribeClientQuotas, 1, { components: [], strict: false });
+      assert.equal(first.throttleTimeMs, 1000, 'capped at quota.window.size.seconds');
+      const started = Date.now();
+      await other.request(DescribeClientQuotas, 1, { components: [], strict: false });
+      assert.ok(Date.now() - started >= 900, 'the next request waited out the mute');
+    } finally {
+      other.close();
+    }
+  });
+});
