@@ -15,6 +15,7 @@ import {
   TRANSACTION_STATE_TOPIC_NAME,
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { InvalidConfigError } from '../util/errors.js';
 import { createLogger, type Logger, silentLogger } from '../util/logger.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
@@ -172,7 +173,11 @@ export class Broker {
   private async loadClientQuotas(dataDir: string): Promise<ClientQuotas> {
     const store = new LocalQuotaStore(dataDir);
     await store.load();
-    const setting = (name: string) => Number(this.config.values.get(name));
+    const setting = (name: string) => {
+      const value = Number(this.config.values.get(name));
+      if (value < 1) throw new InvalidConfigError(`${name} must be at least 1, got ${value}`);
+      return value;
+    };
     return new ClientQuotas(store, {
       windowNum: setting('quota.window.num'),
       windowSizeSeconds: setting('quota.window.size.seconds'),
