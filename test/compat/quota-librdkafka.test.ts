@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
@@ -30,11 +30,11 @@ function samsa(args: string[]): Promise<Run> {
 const QUOTA = 200_000;
 
 /**
- * A real librdkafka producer (confluent-kafka) sending as fast as it can under a producer_byte_rate
- * quota set with `samsa quota set`. The quota window is 3 × 1 s so the start-up burst Kafka's
+ * Real librdkafka clients under quotas set with `samsa quota set`: a confluent-kafka producer
+ * sending as fast as it can under producer_byte_rate, and a kcat consumer under consumer_byte_rate. The quota window is 3 × 1 s so the start-up burst Kafka's
  * rate allows ((samples − 1) windows' worth) is small next to the 9 s measured.
  */
-describe('producer_byte_rate holds a librdkafka producer', () => {
+describe('client quotas hold librdkafka clients', () => {
   let t: TestBroker;
   let b: string[];
 
@@ -96,4 +96,63 @@ describe('producer_byte_rate holds a librdkafka producer', () => {
     assert.ok(result.throttleEvents > 0, 'librdkafka reported throttle_time_ms from produce responses');
     assert.ok(result.maxThrottleMs > 0);
   });
+
+  it('holds a kcat consumer to consumer_byte_rate', async (ctx) => {
+    const fetchQuota = 500_000;
+    const records = Array.from({ length: 3000 }, (_, i) => `${i}`.padEnd(999, 'y')).join('\n');
+    await kcat(['-P', '-b', t.bootstrap, '-t', 'quota-fetch'], `${records}\n`);
+    const set = await samsa([
+      'quota',
+      'set',
+      '--client-id',
+      'quota-consumer',
+      '--consumer-byte-rate',
+      String(fetchQuota),
+      ...b,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    const started = Date.now();
+    const consumed = await kcat(
+      [
+        '-C',
+        '-b',
+        t.bootstrap,
+        '-t',
+        'quota-fetch',
+        '-o',
+        'beginning',
+        '-e',
+        '-q',
+        '-X',
+        'client.id=quota-consumer',
+        '-f',
+        '%s\n',
+      ],
+      '',
+    );
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(consumed.trim().split('\n').length, 3000);
+    // Unthrottled this takes well under a second. The window lets (samples - 1) windows' worth
+    // through at once; the rest comes at the quota.
+    const bytes = 3000 * 1000;
+    const minSeconds = (bytes - 2 * fetchQuota) / fetchQuota;
+    ctx.diagnostic(`consumed ${bytes} bytes in ${seconds.toFixed(2)} s under a ${fetchQuota} B/s quota`);
+    assert.ok(
+      seconds >= minSeconds * 0.8,
+      `consumed in ${seconds} s, quota allows no less than ${minSeconds} s`,
+    );
+  });
 });
+
+function kcat(args: string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'kcat',
+      args,
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`kcat ${args.join(' ')}: ${err.message} ${stderr}`)) : resolve(stdout),
+    );
+    child.stdin!.end(input);
+  });
+}
