@@ -47,16 +47,6 @@ export function quotaKeysFor(entity: QuotaEntity): ReadonlyMap<string, 'long' | 
   return entity.ip !== undefined ? IP_KEYS : USER_CLIENT_KEYS;
 }
 
-/** `user=alice, client-id=<default>` for messages and the CLI. */
-export function describeEntity(entity: QuotaEntity): string {
-  const parts: string[] = [];
-  const name = (n: string | null) => (n === null ? '<default>' : n);
-  if (entity.user !== undefined) parts.push(`${ENTITY_USER}=${name(entity.user)}`);
-  if (entity.clientId !== undefined) parts.push(`${ENTITY_CLIENT_ID}=${name(entity.clientId)}`);
-  if (entity.ip !== undefined) parts.push(`${ENTITY_IP}=${name(entity.ip)}`);
-  return parts.join(', ');
-}
-
 /** The user name part of a principal (`User:alice` → `alice`), as Kafka's quota user. */
 export function quotaUserOf(principal: string): string {
   const colon = principal.indexOf(':');
