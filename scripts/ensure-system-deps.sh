@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Checks the system tools the test suite drives: kcat, Debian's Python Kafka clients, ZooKeeper and Java.
+# Checks the system tools the test suite drives: kcat, Debian's Python Kafka clients (with the zstandard
+# module kafka-python needs for zstd), ZooKeeper and Java, Prometheus (scrapes /metrics) and Chromium
+# (the console's browser tests).
 # As root it installs what is missing with apt-get; otherwise it prints the command and exits 1.
 # Quiet (one line) when everything is present.
 set -euo pipefail
 
-PACKAGES=(python3-kafka python3-confluent-kafka kcat zookeeperd)
+PACKAGES=(python3-kafka python3-confluent-kafka python3-zstandard kcat zookeeperd prometheus chromium)
 INSTALL_CMD="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES[*]}"
 # Debian's client packages install into the system interpreter; another python3 on PATH may lack them.
 PYTHON=/usr/bin/python3
@@ -20,11 +22,15 @@ check_all() {
     "$PYTHON" -c 'import kafka' >/dev/null 2>&1 || missing+=("kafka-python ($PYTHON -c 'import kafka')")
     "$PYTHON" -c 'import confluent_kafka' >/dev/null 2>&1 ||
       missing+=("confluent-kafka ($PYTHON -c 'import confluent_kafka')")
+    "$PYTHON" -c 'import zstandard' >/dev/null 2>&1 ||
+      missing+=("zstandard for kafka-python's zstd ($PYTHON -c 'import zstandard')")
   fi
   if [ ! -f /usr/share/zookeeper/bin/zkServer.sh ] && [ ! -f /usr/share/java/zookeeper.jar ]; then
     missing+=("zookeeper (/usr/share/zookeeper/bin/zkServer.sh or /usr/share/java/zookeeper.jar)")
   fi
   command -v java >/dev/null 2>&1 || missing+=("java")
+  [ -x /usr/bin/prometheus ] || missing+=("prometheus (/usr/bin/prometheus)")
+  [ -x /usr/bin/chromium ] || missing+=("chromium (/usr/bin/chromium)")
 }
 
 # Another apt or dpkg run holds the package lock; starting a second one would fail or interleave.
@@ -48,7 +54,7 @@ wait_for_apt() {
 
 check_all
 if [ "${#missing[@]}" -eq 0 ]; then
-  echo "system deps: kcat, kafka-python, confluent-kafka, zookeeper, java present"
+  echo "system deps: kcat, kafka-python, zstandard, confluent-kafka, zookeeper, java, prometheus, chromium present"
   exit 0
 fi
 
@@ -57,7 +63,7 @@ if apt_busy; then
   wait_for_apt
   check_all
   if [ "${#missing[@]}" -eq 0 ]; then
-    echo "system deps: kcat, kafka-python, confluent-kafka, zookeeper, java present"
+    echo "system deps: kcat, kafka-python, zstandard, confluent-kafka, zookeeper, java, prometheus, chromium present"
     exit 0
   fi
 fi

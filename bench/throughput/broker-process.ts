@@ -23,7 +23,11 @@ export interface ProcessSample {
 
 export interface BenchBroker {
   bootstrap: string;
+  /** The admin HTTP base URL from the "listening" line, or 'none'. */
+  adminUrl?: string;
   pid: number;
+  /** The broker's temp data dir (removed by `stop`). */
+  dataDir: string;
   /** The command line that started it. */
   command: string;
   sample(): ProcessSample;
@@ -39,6 +43,8 @@ export interface BenchBroker {
 export interface BenchBrokerOptions {
   /** Write a V8 CPU profile (`node --cpu-prof`) of the broker into this directory when it stops. */
   cpuProfileDir?: string;
+  /** More broker settings, as `--set key=value`. */
+  config?: Record<string, string>;
 }
 
 /**
@@ -67,6 +73,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     'info',
     '--set',
     'group.initial.rebalance.delay.ms=0',
+    ...Object.entries(options.config ?? {}).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
   ];
   const command = `node ${args.join(' ')}`;
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,10 +86,12 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
   const lines = readline.createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
   let timer: NodeJS.Timeout | undefined;
   try {
+    let adminUrl: string | undefined;
     const port = await new Promise<number>((resolve, reject) => {
       lines.on('line', (line) => {
         if (!line.includes('"listening"')) return;
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
+        const entry = JSON.parse(line) as { msg?: string; port?: number; admin?: string };
+        adminUrl = entry.admin;
         if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
       });
       void exited.then(() => reject(new Error(`broker exited before listening: ${command}\n${stderr}`)));
@@ -94,7 +103,9 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     const pid = child.pid!;
     return {
       bootstrap: `127.0.0.1:${port}`,
+      adminUrl,
       pid,
+      dataDir,
       command,
       sample: () => sampleProcess(pid),
       resetPeakRss: () => {

@@ -31,10 +31,15 @@ export async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Pro
 }
 
 /** Creates a one-partition topic and waits until its leader is known. */
-export async function createTopic(bootstrap: string, topic: string): Promise<void> {
+export async function createTopic(
+  bootstrap: string,
+  topic: string,
+  configs: Record<string, string> = {},
+): Promise<void> {
   await withAdmin(bootstrap, async (admin) => {
+    const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
     await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+      topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries }],
       waitForLeaders: true,
     });
   });

@@ -1,11 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { LocalClusterMetadata } from '../cluster/cluster-metadata.js';
+import { ClusterMode, clusterSettings } from '../cluster/cluster-mode.js';
+import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
+import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
+import { ReplicaManager } from '../cluster/replica-manager.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
+import { type AdminHttp, startAdminHttp } from '../http/admin.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
 import { ClientQuotas } from '../security/quotas/client-quotas.js';
 import { LocalQuotaStore } from '../security/quotas/quota-store.js';
+import { DataDirLock } from '../storage/data-dir-lock.js';
+import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -16,20 +26,28 @@ import {
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import { InvalidConfigError } from '../util/errors.js';
-import { createLogger, type Logger, silentLogger } from '../util/logger.js';
+import { createLogger, type LogFormat, type Logger, moduleLogger, silentLogger } from '../util/logger.js';
+import { SAMSA_VERSION } from '../version.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
+import {
+  type ConfigNameProblem,
+  checkBrokerConfigNames,
+  describeConfigNameProblem,
+  isStrictConfigError,
+} from './config-names.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
 import { groupHandlers } from './handlers/group-handlers.js';
 import { BROKER_HANDLERS } from './handlers/index.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
-import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
 
 const OFFSETS_TOPIC = '__consumer_offsets';
+/** The one listener's name until several listeners exist (Kafka's default listener name). */
+const LISTENER_NAME = 'PLAINTEXT';
 
 export interface BrokerOptions {
   /** Address to bind (default 127.0.0.1). */
@@ -46,10 +64,23 @@ export interface BrokerOptions {
   readonly config?: Record<string, string>;
   /** Read SAMSA_* environment variables (default true for the CLI, false when embedded). */
   readonly readEnv?: boolean;
-  /** pino level, or 'silent'. */
+  /** pino level, or 'silent', optionally with per-module levels: `info,storage=debug`. */
   readonly logLevel?: string;
+  /** Default: pretty on a terminal, JSON lines otherwise. */
+  readonly logFormat?: LogFormat;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /**
+   * Refuse to start when the file or `config` holds a name that is not a broker config, or is a
+   * topic-level one (`--strict-config`). Either way each such name is logged with a warning.
+   */
+  readonly strictConfig?: boolean;
+  /**
+   * Cluster mode fed by the caller: partition states are applied through `broker.replicaStates`
+   * (a controller, or a test with a static layout) and ISR changes go to `isrWriter`. Without it
+   * the broker is a single node leading every partition.
+   */
+  readonly replication?: { readonly isrWriter: IsrWriter };
 }
 
 /**
@@ -66,9 +97,17 @@ export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly isrWriter: IsrWriter | undefined;
   private listener: Listener | undefined;
   private services: BrokerServices | undefined;
+  private admin: AdminHttp | undefined;
+  /** Set in cluster mode (`zookeeper.connect`). */
+  private cluster: ClusterMode | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
+  /** Config names that would be ignored; those from the file or `config` fail a strict start. */
+  private readonly configProblems: { problem: ConfigNameProblem; fromEnv: boolean }[];
+  private readonly strictConfig: boolean;
+  private dataDirLock: DataDirLock | undefined;
 
   constructor(options: BrokerOptions = {}) {
     const flags: Record<string, string> = { ...options.config };
@@ -81,8 +120,46 @@ export class Broker {
     this.config = resolveBrokerConfig(file, env, flags);
     this.logger =
       options.logger ??
-      (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
+      (options.logLevel === 'silent'
+        ? silentLogger()
+        : createLogger({ level: options.logLevel, format: options.logFormat }));
     this.clock = options.clock ?? systemClock;
+    this.strictConfig = options.strictConfig === true;
+    const given = new Set([...Object.keys(file), ...Object.keys(options.config ?? {})]);
+    this.configProblems = [
+      ...checkBrokerConfigNames(given).map((problem) => ({ problem, fromEnv: false })),
+      ...checkBrokerConfigNames(Object.keys(env).filter((name) => !given.has(name))).map((problem) => ({
+        problem,
+        fromEnv: true,
+      })),
+    ];
+    this.isrWriter = options.replication?.isrWriter;
+  }
+
+  /** Where LeaderAndIsr / StopReplica land (cluster mode); available once started. */
+  get replicaStates(): ReplicaStateApplier {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.replicas;
+  }
+
+  /** Warns about each config name that is ignored; under strictConfig, refuses the wrong ones. */
+  private checkConfigNames(): void {
+    for (const { problem, fromEnv } of this.configProblems) {
+      this.logger.warn(
+        {
+          config: problem.name,
+          ...(problem.kind === 'topic-level' ? { brokerName: problem.brokerName } : {}),
+        },
+        `${describeConfigNameProblem(problem)}${fromEnv ? ' (from a SAMSA_* environment variable)' : ''}`,
+      );
+    }
+    if (!this.strictConfig) return;
+    const refused = this.configProblems.filter((p) => !p.fromEnv && isStrictConfigError(p.problem));
+    if (refused.length > 0) {
+      throw new InvalidConfigError(
+        `--strict-config: ${refused.map((p) => describeConfigNameProblem(p.problem)).join('; ')}`,
+      );
+    }
   }
 
   get host(): string {
@@ -93,6 +170,17 @@ export class Broker {
     return this.config.advertisedPort;
   }
 
+  /** The admin HTTP port (metrics, health, REST, console) once started, or null when disabled. */
+  get adminPort(): number | null {
+    return this.admin?.port ?? null;
+  }
+
+  /** The admin HTTP base URL, or null when the admin port is disabled. */
+  get adminUrl(): string | null {
+    const listener = this.config.adminListener;
+    return this.admin && listener ? `http://${listener.host}:${this.admin.port}` : null;
+  }
+
   /** `host:port` for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.host}:${this.port}`;
@@ -100,39 +188,102 @@ export class Broker {
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error(`broker cannot start from state ${this.state}`);
+    this.checkConfigNames();
     this.state = 'starting';
+    try {
+      await this.startServices();
+    } catch (error) {
+      // A failed start (ZooKeeper unreachable, broker id taken) releases what it opened.
+      this.state = 'stopped';
+      await this.listener?.close(0);
+      this.services?.txn?.shutdown();
+      this.services?.groups?.shutdown();
+      this.services?.logs.shutdown();
+      this.cluster?.close();
+      throw error;
+    }
+  }
+
+  private async startServices(): Promise<void> {
     const config = this.config;
     const dataDir = resolve(config.dataDir);
     mkdirSync(dataDir, { recursive: true });
+    // One broker per data directory (Kafka's .lock); a second one stops here with the reason.
+    this.dataDirLock = await DataDirLock.acquire(dataDir);
+    try {
+      await this.startWithDataDir(dataDir);
+    } catch (error) {
+      this.dataDirLock.release();
+      throw error;
+    }
+  }
 
-    const store = new LocalMetadataStore(dataDir);
-    await store.load();
+  /** Everything of `start` once the data directory is ours. */
+  private async startWithDataDir(dataDir: string): Promise<void> {
+    const config = this.config;
+    const settings = clusterSettings(config);
+    const cluster = settings ? await ClusterMode.connect(settings, this.logger) : undefined;
+    this.cluster = cluster;
+    const store = cluster?.store ?? new LocalMetadataStore(dataDir);
+    if (!cluster) await store.load();
     ensureMetaProperties(dataDir, config.brokerId, store.clusterId);
 
     const logs = new LogManager({
       dataDir,
       defaults: config.logDefaults,
-      logger: this.logger,
+      logger: this.moduleLog('storage'),
       clock: this.clock,
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       flushSchedulerIntervalMs: config.logFlushSchedulerIntervalMs,
       checkpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
       producerIdExpirationCheckIntervalMs: config.producerIdExpirationCheckIntervalMs,
+      cleaner: config.cleaner,
     });
-    logs.startup();
+    const setting = (name: string) => Number(config.values.get(name));
+    logFiles.setMaxOpenFiles(setting('log.max.open.files'));
+    await logs.startup();
     const topics = new TopicRegistry(store, logs, {
       logDefaults: config.logDefaults,
       numPartitions: config.numPartitions,
       defaultReplicationFactor: config.defaultReplicationFactor,
-      liveBrokers: () => 1,
-      logger: this.logger,
+      brokers: cluster
+        ? { brokerIds: () => cluster.store.liveBrokers().map((b) => b.id) }
+        : singleNodeBrokers(config.brokerId),
+      logger: this.moduleLog('broker'),
+      maxPartitions: setting('max.partitions'),
+      maxBrokerPartitions: setting('max.broker.partitions'),
+      hostsEveryPartition: !cluster,
     });
-    topics.startup();
-    const replicas = new ReplicaManager(topics, this.clock, this.logger);
-    const groups = await this.startGroupCoordinator(topics);
-    const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    await topics.startup();
+    const replicaOptions = {
+      topics,
+      clock: this.clock,
+      logger: this.moduleLog('broker'),
+      brokerId: config.brokerId,
+      config: config.replication,
+      isrWriter: cluster?.isrWriter ?? this.isrWriter,
+    };
+    // In a cluster the replica manager also refuses partitions ZooKeeper does not give this broker
+    // (and everything while its session is lost), and the controller's states reach it.
+    const replicas = cluster
+      ? cluster.replicaManager(logs, replicaOptions)
+      : new ReplicaManager(replicaOptions);
+    replicas.startup();
+    const groups = await this.startGroupCoordinator(topics, cluster);
+    const { txn, txnMarkers } = await this.startTransactionCoordinator(
+      dataDir,
+      topics,
+      replicas,
+      groups,
+      cluster,
+    );
+    // Metrics are kept only when the admin port that serves them is on.
+    const metrics = config.adminListener
+      ? new BrokerMetrics({ perPartition: config.metricsPerPartition })
+      : undefined;
     this.services = {
+      metrics,
       config,
       clock: this.clock,
       logs,
@@ -143,6 +294,19 @@ export class Broker {
       txnMarkers,
       clusterId: store.clusterId,
       quotas: await this.loadClientQuotas(dataDir),
+      controller: cluster,
+      cluster:
+        cluster?.store ??
+        new LocalClusterMetadata(
+          config.brokerId,
+          () => ({
+            id: config.brokerId,
+            host: config.advertisedHost,
+            port: config.advertisedPort,
+            rack: null,
+          }),
+          store,
+        ),
     };
     logs.startBackgroundTasks();
 
@@ -152,19 +316,62 @@ export class Broker {
       ...groupHandlers,
       ...txnHandlers,
     ]);
-    this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
+    this.listener = new Listener(new RequestPipeline(registry, this.services, this.moduleLog('broker')), {
       host: config.host,
       port: config.port,
       maxFrameBytes: config.socketRequestMaxBytes,
       maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
       maxInflightBytes: config.queuedMaxRequestBytes,
-      logger: this.logger,
+      logger: this.moduleLog('net'),
+      onConnection: metrics ? () => metrics.connectionCreated(LISTENER_NAME) : undefined,
+      idleTimeoutMs: config.connectionLimits.idleTimeoutMs,
+      requestReceiveTimeoutMs: config.connectionLimits.requestReceiveTimeoutMs,
+      quotas: config.connectionLimits,
+      listenBacklog: config.connectionLimits.listenBacklog,
     });
     const port = await this.listener.listen();
     if (config.advertisedPort === 0) config.advertisedPort = port;
+    if (cluster) {
+      await cluster.start(
+        { host: config.advertisedHost, port: config.advertisedPort },
+        coordinatorHooks(groups, txn, this.logger),
+      );
+    }
+    if (metrics) {
+      const listener = this.listener;
+      metrics.attach(
+        serviceMetricsSources(this.services, {
+          connections: () => [{ listener: LISTENER_NAME, count: listener.connectionCount }],
+        }),
+      );
+    }
+    if (config.adminListener) {
+      this.admin = await startAdminHttp(this.services, {
+        address: config.adminListener,
+        maxBodyBytes: config.adminRequestMaxBytes,
+        requestTimeoutMs: config.adminRequestTimeoutMs,
+        readiness: () => this.readiness(),
+        bootstrap: () => this.bootstrap,
+        logger: this.moduleLog('http'),
+      });
+    }
     this.state = 'running';
+    const listeners = [`${LISTENER_NAME}://${config.host}:${port}`];
+    const admin = this.adminUrl ?? 'none';
+    // The first line a person sees: what runs, where to connect, where the data and console are.
     this.logger.info(
-      { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
+      {
+        banner: `Samsa ${SAMSA_VERSION} · ${listeners.join(', ')} · admin ${admin} · data ${dataDir} · cluster ${store.clusterId}`,
+        version: SAMSA_VERSION,
+        listeners,
+        host: config.host,
+        port,
+        advertised: this.bootstrap,
+        admin,
+        dataDir,
+        clusterId: store.clusterId,
+        cleanShutdown: logs.hadCleanShutdown,
+      },
       'listening',
     );
   }
@@ -184,13 +391,33 @@ export class Broker {
     });
   }
 
+  /** The logger of one part of the broker, at its own level when `--log-level` names one. */
+  private moduleLog(module: string): Logger {
+    return moduleLogger(this.logger, module);
+  }
+
+  /** What /v1/ready reports: each part of start-up that must have finished before clients are served. */
+  private readiness(): Record<string, boolean> {
+    const services = this.services;
+    return {
+      logsLoaded: services !== undefined,
+      groupCoordinatorLoaded: services?.groups?.isActive ?? false,
+      transactionCoordinatorLoaded: services?.txn?.isActive ?? false,
+      listenerBound: this.state === 'running' && this.listener !== undefined,
+    };
+  }
+
   /**
    * The group coordinator over `__consumer_offsets` (created on first start, compacted, as Kafka's),
    * loaded by replaying that log before any client is served.
    */
-  private async startGroupCoordinator(topics: TopicRegistry): Promise<GroupCoordinator> {
+  private async startGroupCoordinator(
+    topics: TopicRegistry,
+    cluster: ClusterMode | undefined,
+  ): Promise<GroupCoordinator> {
     const config = this.config;
-    if (!topics.get(OFFSETS_TOPIC)) {
+    // In a cluster the topic is created on first use (FindCoordinator), as Kafka does.
+    if (!cluster && !topics.get(OFFSETS_TOPIC)) {
       await topics.create({
         name: OFFSETS_TOPIC,
         partitions: config.offsetsTopicNumPartitions,
@@ -202,9 +429,10 @@ export class Broker {
       config: { ...config, offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000 },
       offsetsLog: new PartitionLogOffsetsLog((p) => topics.logFor(OFFSETS_TOPIC, p), this.clock),
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('group'),
     });
-    await groups.startup();
+    // In a cluster, partitions are loaded as this broker becomes their leader.
+    await groups.startup(cluster ? [] : undefined);
     return groups;
   }
 
@@ -218,11 +446,12 @@ export class Broker {
     topics: TopicRegistry,
     replicas: ReplicaManager,
     groups: GroupCoordinator,
+    cluster: ClusterMode | undefined,
   ): Promise<{ txn: TransactionCoordinator; txnMarkers: LocalTxnMarkerWriter }> {
     const config = this.config;
     const setting = (name: string) => Number(config.values.get(name));
     const partitions = setting('transaction.state.log.num.partitions');
-    if (!topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
+    if (!cluster && !topics.get(TRANSACTION_STATE_TOPIC_NAME)) {
       await topics.create({
         name: TRANSACTION_STATE_TOPIC_NAME,
         partitions,
@@ -234,13 +463,18 @@ export class Broker {
       });
     }
     const txnMarkers = new LocalTxnMarkerWriter({
-      logFor: (topic, partition) => topics.logFor(topic, partition),
+      // In a cluster a marker is written only where this broker leads the partition.
+      logFor: (topic, partition) => {
+        const notLeader = cluster?.leaderError(topic, partition);
+        if (notLeader) throw notLeader;
+        return replicas.markerLog(topic, partition);
+      },
       onAppended: (topic, partition) => replicas.wake(topic, partition),
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
       offsetsTopic: OFFSETS_TOPIC,
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('txn'),
     });
     const txn = new TransactionCoordinator({
       config: {
@@ -258,12 +492,12 @@ export class Broker {
         (p) => topics.logFor(TRANSACTION_STATE_TOPIC_NAME, p),
         this.clock,
       ),
-      producerIds: new ProducerIdManager(dataDir, config.brokerId),
-      markers: txnMarkers,
+      producerIds: cluster ? await cluster.producerIds() : new ProducerIdManager(dataDir, config.brokerId),
+      markers: cluster ? cluster.markerWriter(txnMarkers) : txnMarkers,
       clock: this.clock,
-      logger: this.logger,
+      logger: this.moduleLog('txn'),
     });
-    await txn.startup();
+    await txn.startup(cluster ? [] : undefined);
     return { txn, txnMarkers };
   }
 
@@ -272,12 +506,40 @@ export class Broker {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const services = this.services!;
+    await this.cluster?.shutdown();
     services.replicas.stop();
+    await this.admin?.close();
     await this.listener!.close(this.config.shutdownTimeoutMs);
     services.txn?.shutdown();
     services.groups?.shutdown();
-    services.logs.shutdown();
+    try {
+      services.logs.shutdown();
+      services.metrics?.close();
+      this.cluster?.close();
+    } catch (error) {
+      // Logs are closed either way; without the clean-shutdown marker the next start recovers them.
+      this.state = 'stopped';
+      this.logger.error({ err: error }, 'stopped without a clean shutdown');
+      throw error;
+    } finally {
+      this.dataDirLock?.release();
+    }
     this.state = 'stopped';
     this.logger.info('stopped');
   }
+}
+
+/** Cluster mode: coordinator partitions follow leadership of the internal topics. */
+function coordinatorHooks(groups: GroupCoordinator, txn: TransactionCoordinator, logger: Logger) {
+  const failed = (err: unknown) => logger.error({ err }, 'loading coordinator partition failed');
+  return {
+    onElection(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onElection(partition).catch(failed);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.loadPartition(partition).catch(failed);
+    },
+    onResignation(topic: string, partition: number) {
+      if (topic === OFFSETS_TOPIC) groups.onResignation(partition);
+      else if (topic === TRANSACTION_STATE_TOPIC_NAME) txn.unloadPartition(partition);
+    },
+  };
 }

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import {
-  DEFAULT_LOG_CONFIG,
-  type LogConfig,
-  logConfigFrom,
-  TOPIC_CONFIG_DEFS,
-} from '../storage/log-config.js';
+import type { ReplicationConfig } from '../cluster/replication-config.js';
+import { type ConnectionQuotaLimits, parseConnectionOverrides } from '../net/connection-quotas.js';
+import type { CleanerConfig } from '../storage/cleaner/cleaner-config.js';
+import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
+import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
 
 /**
@@ -48,6 +47,49 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '33554432',
     doc: 'Unanswered request bytes on one connection before it pauses',
+  },
+  // Connection limits and timeouts (Kafka's SocketServer / ConnectionQuotas); see docs/limits.md.
+  {
+    name: 'connections.max.idle.ms',
+    type: 'long',
+    default: '600000',
+    doc: 'Close a connection that has had no request outstanding and none received for this long',
+  },
+  {
+    name: 'socket.request.receive.timeout.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'Close a connection whose request frame is not fully received within this long (Samsa)',
+  },
+  {
+    name: 'max.connections',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Open connections at which new ones wait for a slot',
+  },
+  {
+    name: 'max.connections.per.ip',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Connections from one address beyond which a new one is closed at once',
+  },
+  {
+    name: 'max.connections.per.ip.overrides',
+    type: 'string',
+    default: '',
+    doc: 'Per-address max.connections.per.ip, as address:count,address:count',
+  },
+  {
+    name: 'max.connection.creation.rate',
+    type: 'int',
+    default: '2147483647',
+    doc: 'New connections per second; faster ones wait',
+  },
+  {
+    name: 'socket.listen.backlog.size',
+    type: 'int',
+    default: '511',
+    doc: 'Accept backlog, and sockets that may wait for a connection slot (Kafka: 50; Node: 511)',
   },
   {
     name: 'message.max.bytes',
@@ -143,6 +185,180 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '3600000',
     doc: 'How often expired transactional ids are removed',
   },
+  // Resource limits (docs/storage-limits.md). max.partitions and max.broker.partitions are KIP-578's
+  // names (not in Kafka 3.9, which has no such bound); log.max.open.files is Samsa's own.
+  {
+    name: 'max.partitions',
+    type: 'int',
+    default: '2147483647',
+    doc: 'Most partitions in the cluster; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'max.broker.partitions',
+    type: 'int',
+    default: '20000',
+    doc: 'Most partition replicas on this broker; creates past it are refused with POLICY_VIOLATION',
+  },
+  {
+    name: 'log.max.open.files',
+    type: 'int',
+    default: '500',
+    doc: 'Most segment and index files kept open at once; the least recently used are closed',
+  },
+  // Replication (Kafka's names and defaults).
+  {
+    name: 'replica.lag.time.max.ms',
+    type: 'long',
+    default: '30000',
+    doc: 'A follower that has not caught up for this long leaves the ISR',
+  },
+  { name: 'replica.fetch.wait.max.ms', type: 'int', default: '500', doc: 'Long poll of a follower fetch' },
+  { name: 'replica.fetch.min.bytes', type: 'int', default: '1', doc: 'Bytes a follower fetch waits for' },
+  {
+    name: 'replica.fetch.max.bytes',
+    type: 'int',
+    default: '1048576',
+    doc: 'Bytes per partition a follower fetches',
+  },
+  {
+    name: 'replica.fetch.response.max.bytes',
+    type: 'int',
+    default: '10485760',
+    doc: 'Bytes per follower fetch response',
+  },
+  {
+    name: 'replica.fetch.backoff.ms',
+    type: 'int',
+    default: '1000',
+    doc: 'Pause after a failed follower fetch',
+  },
+  { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', doc: 'Timeout of follower requests' },
+  { name: 'num.replica.fetchers', type: 'int', default: '1', doc: 'Fetchers per source broker' },
+  {
+    name: 'admin.listener',
+    type: 'string',
+    default: '127.0.0.1:9644',
+    doc: 'HOST:PORT of the HTTP port (metrics, health, REST API, console); none disables it. When the Kafka port is 0 and this is not set, it binds a free port too',
+  },
+  {
+    name: 'admin.request.max.bytes',
+    type: 'int',
+    default: '1048576',
+    doc: 'Largest HTTP request body the admin port accepts',
+  },
+  {
+    name: 'admin.request.timeout.ms',
+    type: 'int',
+    default: '30000',
+    doc: 'An HTTP request to the admin port must arrive whole within this long (slow headers and bodies are cut off)',
+  },
+  {
+    name: 'metrics.per.partition.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'Export per-partition and per-group-partition metric series (off bounds cardinality)',
+  },
+  {
+    name: 'producer.id.expiration.ms',
+    type: 'int',
+    default: '86400000',
+    doc: 'How long an idle idempotent producer’s state is kept',
+  },
+  {
+    name: 'producer.id.expiration.check.interval.ms',
+    type: 'int',
+    default: '600000',
+    doc: 'How often idle producers are looked for',
+  },
+  // The log cleaner (Kafka's CleanerConfig); its per-topic defaults are log.cleaner.* topic configs.
+  { name: 'log.cleaner.enable', type: 'boolean', default: 'true', doc: 'Run the log cleaner (compaction)' },
+  { name: 'log.cleaner.threads', type: 'int', default: '1', doc: 'Logs cleaned at once' },
+  {
+    name: 'log.cleaner.dedupe.buffer.size',
+    type: 'long',
+    default: '134217728',
+    doc: 'Memory of the cleaners’ key => offset maps, all threads together',
+  },
+  {
+    name: 'log.cleaner.io.buffer.load.factor',
+    type: 'double',
+    default: '0.9',
+    doc: 'How full a cleaner’s offset map may get',
+  },
+  {
+    name: 'log.cleaner.io.buffer.size',
+    type: 'int',
+    default: '524288',
+    doc: 'Cleaner I/O buffer memory, all threads together',
+  },
+  {
+    name: 'log.cleaner.io.max.bytes.per.second',
+    type: 'double',
+    default: '1.7976931348623157E308',
+    doc: 'Cleaner read+write rate limit, all threads together',
+  },
+  {
+    name: 'log.cleaner.backoff.ms',
+    type: 'long',
+    default: '15000',
+    doc: 'Cleaner pause when no log needs cleaning',
+  },
+  // Cluster mode (ZooKeeper), with Kafka's names and defaults.
+  {
+    name: 'zookeeper.connect',
+    type: 'string',
+    default: '',
+    doc: 'host:port[,host:port...][/chroot] of ZooKeeper; empty = single node',
+  },
+  { name: 'broker.rack', type: 'string', default: '', doc: 'Rack of this broker (rack-aware assignment)' },
+  {
+    name: 'zookeeper.session.timeout.ms',
+    type: 'int',
+    default: '18000',
+    doc: 'ZooKeeper session timeout; a broker silent for longer is considered dead',
+  },
+  {
+    name: 'zookeeper.connection.timeout.ms',
+    type: 'int',
+    default: '0',
+    doc: 'How long to wait for a first ZooKeeper connection (0 = the session timeout)',
+  },
+  {
+    name: 'offsets.topic.replication.factor',
+    type: 'int',
+    default: '3',
+    doc: 'Replicas of __consumer_offsets (its creation waits until that many brokers are alive)',
+  },
+  {
+    name: 'transaction.state.log.replication.factor',
+    type: 'int',
+    default: '3',
+    doc: 'Replicas of __transaction_state (its creation waits until that many brokers are alive)',
+  },
+  {
+    name: 'transaction.state.log.min.isr',
+    type: 'int',
+    default: '2',
+    doc: 'min.insync.replicas of __transaction_state',
+  },
+  {
+    name: 'controlled.shutdown.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'Move leadership off this broker before it stops',
+  },
+  {
+    name: 'controlled.shutdown.max.retries',
+    type: 'int',
+    default: '3',
+    doc: 'Attempts at a controlled shutdown before stopping anyway',
+  },
+  {
+    name: 'controlled.shutdown.retry.backoff.ms',
+    type: 'long',
+    default: '5000',
+    doc: 'Pause between controlled shutdown attempts',
+  },
   {
     name: 'quota.window.num',
     type: 'int',
@@ -178,6 +394,7 @@ export interface BrokerConfig {
   readonly socketRequestMaxBytes: number;
   readonly queuedMaxRequestBytes: number;
   readonly connectionMaxInflightBytes: number;
+  readonly connectionLimits: ConnectionLimits;
   readonly logRetentionCheckIntervalMs: number;
   readonly logFlushSchedulerIntervalMs: number;
   readonly logFlushOffsetCheckpointIntervalMs: number;
@@ -193,12 +410,28 @@ export interface BrokerConfig {
   readonly groupMaxSessionTimeoutMs: number;
   readonly groupMaxSize: number;
   readonly shutdownTimeoutMs: number;
+  /** The admin HTTP port's address, or null when it is disabled. */
+  readonly adminListener: { readonly host: string; readonly port: number } | null;
+  readonly adminRequestMaxBytes: number;
+  readonly adminRequestTimeoutMs: number;
+  readonly metricsPerPartition: boolean;
+  /** replica.* and num.replica.fetchers. */
+  readonly replication: ReplicationConfig;
+  /** log.cleaner.* */
+  readonly cleaner: CleanerConfig;
   /** Defaults for every topic, from the broker-level `log.*` names. */
   readonly logDefaults: LogConfig;
   /** Every setting by Kafka name, as resolved (for DescribeConfigs on the broker resource). */
   readonly values: ReadonlyMap<string, string>;
   /** Names whose value came from the file, environment or an override rather than the default. */
   readonly explicit: ReadonlySet<string>;
+}
+
+/** The listener's connection quotas and timeouts. */
+export interface ConnectionLimits extends ConnectionQuotaLimits {
+  readonly idleTimeoutMs: number;
+  readonly requestReceiveTimeoutMs: number;
+  readonly listenBacklog: number;
 }
 
 /** Parses a Java properties file (`key=value` / `key: value`, `#`/`!` comments). */
@@ -231,6 +464,9 @@ function parseTyped(name: string, type: BrokerConfigDef['type'], value: string):
   if (type === 'int' || type === 'long') {
     if (!/^-?\d+$/.test(value.trim()))
       throw new InvalidConfigError(`${name} must be an integer, got '${value}'`);
+  } else if (type === 'double') {
+    if (value.trim() === '' || Number.isNaN(Number(value)))
+      throw new InvalidConfigError(`${name} must be a number`);
   } else if (type === 'boolean') {
     if (!/^(true|false)$/i.test(value.trim())) throw new InvalidConfigError(`${name} must be true or false`);
   }
@@ -245,10 +481,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     values.set(def.name, def.default);
     known.set(def.name, def.type);
   }
-  const topicByBrokerName = new Map(TOPIC_CONFIG_DEFS.map((d) => [d.brokerName, d]));
-  for (const d of TOPIC_CONFIG_DEFS) {
-    values.set(d.brokerName, d.default);
-    known.set(d.brokerName, d.type === 'class' ? 'string' : (d.type as BrokerConfigDef['type']));
+  // The broker-level names of topic configs (log.retention.hours, ...) from the topic config table.
+  for (const d of BROKER_SYNONYM_DEFS) {
+    if (known.has(d.name)) continue;
+    if (d.default !== null) values.set(d.name, d.default);
+    known.set(d.name, d.type as BrokerConfigDef['type']);
   }
   for (const source of sources) {
     for (const [name, value] of Object.entries(source)) {
@@ -264,15 +501,11 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
   const int = (name: string) => Number.parseInt(values.get(name)!, 10);
   const bool = (name: string) => values.get(name)!.toLowerCase() === 'true';
 
-  const topicOverrides: Record<string, string> = {};
-  for (const [brokerName, def] of topicByBrokerName) {
-    if (explicit.has(brokerName)) topicOverrides[def.name] = values.get(brokerName)!;
-  }
-  // message.max.bytes is the broker-level name of max.message.bytes.
-  if (explicit.has('message.max.bytes') && !explicit.has('max.message.bytes')) {
-    topicOverrides['max.message.bytes'] = values.get('message.max.bytes')!;
-  }
-  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicOverrides);
+  const topicDefaults = topicDefaultsFromBroker(
+    (name) => explicit.has(name),
+    (name) => values.get(name)!,
+  );
+  const logDefaults = logConfigFrom(DEFAULT_LOG_CONFIG, topicDefaults);
 
   return {
     brokerId: int('broker.id'),
@@ -288,6 +521,15 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     socketRequestMaxBytes: int('socket.request.max.bytes'),
     queuedMaxRequestBytes: int('queued.max.request.bytes'),
     connectionMaxInflightBytes: int('connection.max.inflight.bytes'),
+    connectionLimits: {
+      idleTimeoutMs: int('connections.max.idle.ms'),
+      requestReceiveTimeoutMs: int('socket.request.receive.timeout.ms'),
+      maxConnections: int('max.connections'),
+      maxConnectionsPerIp: int('max.connections.per.ip'),
+      maxConnectionsPerIpOverrides: parseConnectionOverrides(values.get('max.connections.per.ip.overrides')!),
+      maxConnectionCreationRate: int('max.connection.creation.rate'),
+      listenBacklog: int('socket.listen.backlog.size'),
+    },
     logRetentionCheckIntervalMs: int('log.retention.check.interval.ms'),
     logFlushSchedulerIntervalMs: int('log.flush.scheduler.interval.ms'),
     logFlushOffsetCheckpointIntervalMs: int('log.flush.offset.checkpoint.interval.ms'),
@@ -303,8 +545,49 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     groupMaxSessionTimeoutMs: int('group.max.session.timeout.ms'),
     groupMaxSize: int('group.max.size'),
     shutdownTimeoutMs: int('shutdown.timeout.ms'),
+    adminListener: parseAdminListener(
+      values.get('admin.listener')!,
+      // A broker asked for a free Kafka port gets a free admin port too, unless told otherwise.
+      !explicit.has('admin.listener') && int('port') === 0,
+    ),
+    adminRequestMaxBytes: int('admin.request.max.bytes'),
+    adminRequestTimeoutMs: int('admin.request.timeout.ms'),
+    metricsPerPartition: bool('metrics.per.partition.enable'),
+    replication: {
+      replicaLagTimeMaxMs: int('replica.lag.time.max.ms'),
+      replicaFetchWaitMaxMs: int('replica.fetch.wait.max.ms'),
+      replicaFetchMinBytes: int('replica.fetch.min.bytes'),
+      replicaFetchMaxBytes: int('replica.fetch.max.bytes'),
+      replicaFetchResponseMaxBytes: int('replica.fetch.response.max.bytes'),
+      replicaFetchBackoffMs: int('replica.fetch.backoff.ms'),
+      replicaSocketTimeoutMs: int('replica.socket.timeout.ms'),
+      numReplicaFetchers: int('num.replica.fetchers'),
+    },
+    cleaner: {
+      enable: bool('log.cleaner.enable'),
+      numThreads: Math.max(1, int('log.cleaner.threads')),
+      dedupeBufferSize: Number(values.get('log.cleaner.dedupe.buffer.size')),
+      dedupeBufferLoadFactor: Number(values.get('log.cleaner.io.buffer.load.factor')),
+      ioBufferSize: int('log.cleaner.io.buffer.size'),
+      maxIoBytesPerSecond: Number(values.get('log.cleaner.io.max.bytes.per.second')),
+      backoffMs: int('log.cleaner.backoff.ms'),
+    },
     logDefaults,
     values,
     explicit,
   };
+}
+
+/** `HOST:PORT`, `:PORT` or `none`; `freePort` turns the port into 0. */
+export function parseAdminListener(
+  value: string,
+  freePort: boolean,
+): { readonly host: string; readonly port: number } | null {
+  const text = value.trim();
+  if (text === '' || text.toLowerCase() === 'none') return null;
+  const match = /^(?:(.*):)?(\d+)$/.exec(text.replace(/^https?:\/\//, ''));
+  if (!match) throw new InvalidConfigError(`admin.listener must be HOST:PORT or none, got '${value}'`);
+  const port = Number(match[2]);
+  if (port > 65535) throw new InvalidConfigError(`admin.listener port ${port} is out of range`);
+  return { host: match[1] || '127.0.0.1', port: freePort ? 0 : port };
 }

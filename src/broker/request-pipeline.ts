@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ConnectionInfo, FrameProcessor } from '../net/connection.js';
 import { CloseConnectionError } from '../net/connection.js';
 import { decodeMessage, isFlexibleVersion } from '../protocol/codec.js';
@@ -66,11 +67,29 @@ export class RequestPipeline implements FrameProcessor {
     const quotas = this.quotas?.enabled ? this.quotas : undefined;
     if (quotas)
       return this.processWithQuotas(quotas, handler, body, apiVersion, context, frame.length, connection);
-    const result = handler.handle(body, apiVersion, context);
-    if (result instanceof Promise) {
-      return result.then((response) => this.encode(handler, apiVersion, header.correlationId, response));
+    // Local time is the handler's own work; remote time is what it then waited for (long polls,
+    // coordinator writes), as Kafka's RequestMetrics split them.
+    const metrics = this.services.metrics;
+    const started = metrics ? performance.now() : 0;
+    let result: ReturnType<Handler['handle']>;
+    try {
+      result = handler.handle(body, apiVersion, context);
+    } catch (error) {
+      metrics?.requestFailed(handler.api.name);
+      throw error;
     }
-    return this.encode(handler, apiVersion, header.correlationId, result);
+    const handled = metrics ? performance.now() : 0;
+    const done = (response: unknown) => {
+      metrics?.requestCompleted(handler.api.name, apiVersion, handled - started, performance.now() - handled);
+      return this.encode(handler, apiVersion, header.correlationId, response);
+    };
+    if (result instanceof Promise) {
+      return result.then(done, (error) => {
+        metrics?.requestFailed(handler.api.name);
+        throw error;
+      });
+    }
+    return done(result);
   }
 
   /**
@@ -88,10 +107,17 @@ export class RequestPipeline implements FrameProcessor {
     connection: ConnectionInfo,
   ): Promise<Buffer | null> | Buffer | null {
     quotas.limitRequest(handler.api.apiKey, body, context);
+    const metrics = this.services.metrics;
     const started = process.hrtime.bigint();
     const result = handler.handle(body, version, context);
     const syncNanos = Number(process.hrtime.bigint() - started);
     const finish = (response: unknown): Promise<Buffer | null> | Buffer | null => {
+      metrics?.requestCompleted(
+        handler.api.name,
+        version,
+        syncNanos / 1e6,
+        Number(process.hrtime.bigint() - started) / 1e6 - syncNanos / 1e6,
+      );
       const encodeStarted = process.hrtime.bigint();
       const correlationId = context.header.correlationId;
       let frame = this.encode(handler, version, correlationId, response);

@@ -1,11 +1,14 @@
+import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
+import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
+import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import type { ClientQuotas } from '../security/quotas/client-quotas.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import type { BrokerConfig } from './config.js';
-import type { ReplicaManager } from './replica-manager.js';
 import type { TopicRegistry } from './topic-registry.js';
 
 /** The services a handler may call; the Broker builds them once and passes them to every request. */
@@ -24,4 +27,10 @@ export interface BrokerServices {
   readonly clusterId: string;
   /** Client quotas (produce/fetch byte rates, request time) and their configs. */
   readonly quotas?: ClientQuotas;
+  /** Prometheus metrics, when the admin HTTP port that serves them is enabled. */
+  readonly metrics?: BrokerMetrics;
+  /** Live brokers, the controller and partition leaders (trivial on a single node). */
+  readonly cluster: ClusterMetadata;
+  /** Cluster mode: the controller side of ControlledShutdown (answers NOT_CONTROLLER unless active). */
+  readonly controller?: ControlledShutdownService;
 }

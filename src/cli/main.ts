@@ -2,6 +2,7 @@ import { SamsaError } from '../util/errors.js';
 import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
+import { PERF_HELP, perfCommand } from './commands/perf.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { QUOTA_HELP, quotaCommand } from './commands/quota.js';
 import { UsageError } from './commands/shared.js';
@@ -26,6 +27,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   quota: {
     run: quotaCommand,
     summary: 'set, list and delete client quotas (byte rates, request percentage)',
+  },
+  perf: {
+    run: perfCommand,
+    summary: 'load tests: produce or consume as fast as possible, with latency percentiles',
   },
 };
 
@@ -63,4 +68,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, QUOTA_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PERF_HELP, PRODUCE_HELP, QUOTA_HELP, START_HELP, TOPIC_HELP, TXN_HELP };

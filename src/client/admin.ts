@@ -101,6 +101,8 @@ export interface NewTopic {
   /** -1 (the default) lets the broker use default.replication.factor (KIP-464). */
   readonly replicationFactor?: number;
   readonly configs?: Readonly<Record<string, string>>;
+  /** Broker ids of each partition, preferred leader first; numPartitions and replicationFactor stay -1. */
+  readonly replicaAssignment?: readonly (readonly number[])[];
 }
 
 export interface CreatedTopic {
@@ -139,6 +141,10 @@ export interface ClusterDescription {
   readonly controllerId: number;
   readonly brokers: readonly BrokerNode[];
   readonly topicCount: number;
+  /** Partitions whose ISR is smaller than their replica set. */
+  readonly underReplicatedPartitions: number;
+  /** Partitions without a live leader. */
+  readonly offlinePartitions: number;
 }
 
 /** ListOffsets' special timestamps (ListOffsetsRequest.EARLIEST_TIMESTAMP / LATEST_TIMESTAMP). */
@@ -159,7 +165,10 @@ export class Admin {
         name: t.name,
         numPartitions: t.numPartitions ?? -1,
         replicationFactor: t.replicationFactor ?? -1,
-        assignments: [],
+        assignments: (t.replicaAssignment ?? []).map((brokerIds, partitionIndex) => ({
+          partitionIndex,
+          brokerIds,
+        })),
         configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -213,15 +222,19 @@ export class Admin {
     return names.map((name) => metadata.topics.find((t) => t.name === name)!);
   }
 
-  /** Grows a topic to `totalCount` partitions (Kafka cannot shrink one: INVALID_PARTITIONS). */
+  /**
+   * Grows a topic to `totalCount` partitions (Kafka cannot shrink one: INVALID_PARTITIONS);
+   * `assignments` gives the broker ids of each new partition.
+   */
   async createPartitions(
     topic: string,
     totalCount: number,
-    options: { timeoutMs?: number } = {},
+    options: { timeoutMs?: number; assignments?: readonly (readonly number[])[] } = {},
   ): Promise<void> {
     const connection = await this.cluster.controllerConnection();
+    const assignments = options.assignments?.map((brokerIds) => ({ brokerIds })) ?? null;
     const body = await connection.send(CreatePartitions, {
-      topics: [{ name: topic, count: totalCount, assignments: null }],
+      topics: [{ name: topic, count: totalCount, assignments }],
       timeoutMs: options.timeoutMs ?? 30_000,
       validateOnly: false,
     });
@@ -332,14 +345,18 @@ export class Admin {
     return out;
   }
 
-  /** Cluster id, controller and brokers, from metadata. */
+  /** Cluster id, controller, brokers and partition health, from metadata. */
   async describeCluster(): Promise<ClusterDescription> {
     const metadata = await this.cluster.metadata(null);
+    const topics = metadata.topics.filter((t) => t.errorCode === 0);
+    const partitions = topics.flatMap((t) => t.partitions);
     return {
       clusterId: metadata.clusterId,
       controllerId: metadata.controllerId,
       brokers: [...metadata.brokers].sort((a, b) => a.nodeId - b.nodeId),
-      topicCount: metadata.topics.filter((t) => t.errorCode === 0).length,
+      topicCount: topics.length,
+      underReplicatedPartitions: partitions.filter(isUnderReplicated).length,
+      offlinePartitions: partitions.filter((p) => p.leader < 0).length,
     };
   }
 
@@ -439,4 +456,12 @@ export class Admin {
     }
     return this.cluster.anyConnection();
   }
+}
+
+/** Kafka's UnderReplicatedPartitions: fewer in-sync replicas than replicas. */
+export function isUnderReplicated(p: {
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+}): boolean {
+  return p.isr.length < p.replicas.length;
 }

@@ -17,6 +17,8 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.Fetch, { min: 4, max: 12 }], // v4: isolation level, v2 batches; v13: topic ids
   [ApiKey.ListOffsets, { min: 1, max: 6 }], // v0 answers with an offsets array
   [ApiKey.Metadata, { min: 1, max: 12 }], // v1: null topics means all
+  [ApiKey.ControlledShutdown, { min: 1, max: 3 }], // broker to controller; v0 has no client id
+  [ApiKey.WriteTxnMarkers, { min: 0, max: 1 }], // transaction coordinator to partition leaders
   [ApiKey.OffsetCommit, { min: 2, max: 8 }],
   [ApiKey.OffsetFetch, { min: 1, max: 7 }], // v8: batched groups
   [ApiKey.FindCoordinator, { min: 1, max: 3 }], // v4: batched keys
@@ -33,4 +35,10 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }],
   [ApiKey.DescribeClientQuotas, { min: 0, max: 1 }],
   [ApiKey.AlterClientQuotas, { min: 0, max: 1 }],
+  [ApiKey.OffsetForLeaderEpoch, { min: 3, max: 4 }], // v3: replicaId (followers and consumers)
+  // Group membership (GroupMember): v4+ JoinGroup asks for a member id first (KIP-394), handled.
+  [ApiKey.JoinGroup, { min: 1, max: 9 }],
+  [ApiKey.SyncGroup, { min: 0, max: 5 }],
+  [ApiKey.Heartbeat, { min: 0, max: 4 }],
+  [ApiKey.LeaveGroup, { min: 0, max: 5 }],
 ]);

@@ -71,13 +71,23 @@ export class LocalMetadataStore implements MetadataStore {
   }
 
   async putTopic(topic: TopicMetadata): Promise<void> {
-    this.topics.set(topic.name, topic);
-    this.persist();
+    this.changeAndPersist(() => this.topics.set(topic.name, topic));
   }
 
   async deleteTopic(name: string): Promise<void> {
-    this.topics.delete(name);
-    this.persist();
+    this.changeAndPersist(() => this.topics.delete(name));
+  }
+
+  /** Applies `change` and writes the file; when the write fails (disk full) the change is undone. */
+  private changeAndPersist(change: () => void): void {
+    const before = new Map(this.topics);
+    change();
+    try {
+      this.persist();
+    } catch (error) {
+      this.topics = before;
+      throw error;
+    }
   }
 
   private persist(): void {

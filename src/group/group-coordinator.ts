@@ -120,6 +120,16 @@ export class GroupCoordinator {
     this.scheduleExpiry();
   }
 
+  /** Cluster mode: this broker now leads `__consumer_offsets` partition `partition`; loads its groups. */
+  async onElection(partition: number): Promise<void> {
+    await this.manager.loadPartition(partition, (g) => this.membership.onGroupLoaded(g));
+  }
+
+  /** Cluster mode: another broker leads the partition now; its groups answer NOT_COORDINATOR here. */
+  onResignation(partition: number): void {
+    this.manager.unloadPartition(partition, (g) => this.membership.onGroupUnloaded(g));
+  }
+
   /** Stops the timers and answers parked requests with NOT_COORDINATOR. */
   shutdown(): void {
     this.active = false;

@@ -167,7 +167,7 @@ export class GroupMetadataManager {
             this.addPendingTxnOffset(producerId, groupId, topic, p, o);
         }
       }
-      this.logger.info({ partition, groups: groupIds.size }, 'loaded __consumer_offsets partition');
+      this.logger.debug({ partition, groups: groupIds.size }, 'loaded __consumer_offsets partition');
     } finally {
       this.loading.delete(partition);
     }

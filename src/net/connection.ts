@@ -32,10 +32,14 @@ interface Slot {
   response: Buffer | null;
 }
 
+/** Monotonic milliseconds. */
+const now = (): number => performance.now();
+
 /**
  * One client connection: frames in, responses out in request order (Kafka clients match responses
  * by order as well as correlation id), with requests handled concurrently. Reading pauses while too
- * many request bytes are unanswered, here or broker-wide, and while the socket cannot take writes.
+ * many request bytes are unanswered on this connection, while the broker-wide budget cannot grant
+ * the size of the next frame, and while the socket cannot take writes.
  */
 export class Connection implements ConnectionInfo {
   readonly clientAddress: string;
@@ -44,6 +48,13 @@ export class Connection implements ConnectionInfo {
   private inflightBytes = 0;
   private paused = false;
   private closed = false;
+  private readingFrames = false;
+  /** Set by shutdown: no more requests are read. */
+  private readingStopped = false;
+  /** When the last complete request arrived or the last response left (idle timeout). */
+  private lastActiveAt = now();
+  /** When the frame in progress started arriving, or reading resumed under it (receive timeout). */
+  private frameStartedAt: number | undefined;
   private readonly resume = () => this.maybeResume();
   private idleWaiters: (() => void)[] = [];
   private corked = false;
@@ -61,7 +72,7 @@ export class Connection implements ConnectionInfo {
     private readonly options: ConnectionOptions,
   ) {
     this.clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.frames = new FrameReader(options.maxFrameBytes);
+    this.frames = new FrameReader(options.maxFrameBytes, options.budget);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', this.resume);
@@ -98,33 +109,95 @@ export class Connection implements ConnectionInfo {
     if (!this.closed) this.socket.end();
   }
 
+  /** Closes once the responses written so far have left (graceful shutdown); resolves when closed. */
+  closeAfterFlush(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.socket.once('close', () => resolve()));
+    this.socket.once('finish', () => this.socket.destroy());
+    this.socket.end();
+    return closed;
+  }
+
+  /** Reads no further requests; those already received are still answered (shutdown). */
+  stopReading(): void {
+    this.readingStopped = true;
+    this.maybePause();
+  }
+
+  /** Milliseconds since the last request or response when none is outstanding, else -1 (or closing). */
+  idleMs(at = now()): number {
+    if (this.closed || this.socket.destroyed || this.slots.length > 0) return -1;
+    return at - this.lastActiveAt;
+  }
+
+  /**
+   * Closes the connection when it has had no request outstanding and none received for `idleMs`
+   * (connections.max.idle.ms), or when the frame it is sending has not completed within
+   * `receiveTimeoutMs` of reading time (socket.request.receive.timeout.ms). Returns true if closed.
+   */
+  expire(at: number, idleMs: number, receiveTimeoutMs: number): boolean {
+    if (this.closed) return false;
+    const idle = this.idleMs(at);
+    if (idle >= idleMs) {
+      this.options.logger.debug(
+        { connection: this.id, client: this.clientAddress, idleMs: Math.round(idle) },
+        'closing idle connection (connections.max.idle.ms)',
+      );
+      this.close();
+      return true;
+    }
+    if (!this.paused && this.frameStartedAt !== undefined && at - this.frameStartedAt >= receiveTimeoutMs) {
+      this.options.logger.warn(
+        { connection: this.id, client: this.clientAddress, received: this.frames.pendingBytes },
+        'closing connection: request not received within socket.request.receive.timeout.ms',
+      );
+      this.close();
+      return true;
+    }
+    return false;
+  }
+
   private onData(chunk: Buffer): void {
-    let frames: Buffer[];
+    this.frames.append(chunk);
+    this.readFrames();
+  }
+
+  /** Dispatches every frame the reader can complete, then pauses if this connection must wait. */
+  private readFrames(): void {
+    if (this.readingFrames) return; // a response completed synchronously inside dispatch
+    this.readingFrames = true;
     try {
-      frames = this.frames.push(chunk);
-    } catch (err) {
-      if (err instanceof FrameTooLargeError) {
-        this.options.logger.warn(
-          { connection: this.id, client: this.clientAddress, size: err.size, limit: err.limit },
-          'closing connection: request frame larger than socket.request.max.bytes',
-        );
-        this.close();
-        return;
+      while (!this.closed && !this.socket.destroyed && !this.readingStopped) {
+        let frame: Buffer | undefined;
+        try {
+          frame = this.frames.next();
+        } catch (err) {
+          if (!(err instanceof FrameTooLargeError)) throw err;
+          this.options.logger.warn(
+            { connection: this.id, client: this.clientAddress, size: err.size, limit: err.limit },
+            'closing connection: request frame larger than socket.request.max.bytes',
+          );
+          this.close();
+          return;
+        }
+        if (!frame) break;
+        this.lastActiveAt = now();
+        this.frameStartedAt = undefined;
+        this.dispatch(frame);
       }
-      throw err;
+    } finally {
+      this.readingFrames = false;
     }
-    for (const frame of frames) {
-      if (this.closed) return;
-      this.dispatch(frame);
-    }
+    if (!this.frames.receiving) this.frameStartedAt = undefined;
+    else this.frameStartedAt ??= now();
     this.maybePause();
   }
 
   private dispatch(frame: Buffer): void {
+    // The frame's bytes were reserved in the budget when its size was read; the slot releases them.
     const slot: Slot = { frameBytes: frame.length, done: false, response: null };
     this.slots.push(slot);
     this.inflightBytes += frame.length;
-    this.options.budget.acquire(frame.length);
     let result: Promise<Buffer | null> | Buffer | null;
     try {
       result = this.processor.process(frame, this);
@@ -165,10 +238,13 @@ export class Connection implements ConnectionInfo {
       this.options.budget.release(slot.frameBytes);
       if (slot.response && !this.closed) this.write(slot.response);
     }
-    if (this.slots.length === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
+    if (this.slots.length === 0) {
+      this.lastActiveAt = now();
+      if (this.idleWaiters.length > 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
     }
     if (this.mustWait()) this.maybePause();
     else this.maybeResume();
@@ -190,27 +266,33 @@ export class Connection implements ConnectionInfo {
   private mustWait(): boolean {
     return (
       this.throttleTimer !== undefined ||
+      this.readingStopped ||
       this.inflightBytes >= this.options.maxInflightBytes ||
-      this.options.budget.exhausted ||
+      this.frames.blockedOnMemory ||
       this.socket.writableNeedDrain
     );
   }
 
   private maybePause(): void {
-    if (!this.paused && !this.closed && this.mustWait()) {
+    if (this.closed || !this.mustWait()) return;
+    if (!this.paused) {
       this.paused = true;
       this.socket.pause();
-      if (this.options.budget.exhausted) this.options.budget.whenAvailable(this.resume);
     }
+    if (this.frames.blockedOnMemory) this.options.budget.whenAvailable(this.resume);
   }
 
   private maybeResume(): void {
     if (!this.paused || this.closed) return;
-    if (this.mustWait()) {
-      if (this.options.budget.exhausted) this.options.budget.whenAvailable(this.resume);
+    // Frames already buffered come first: the one refused memory may be granted it now.
+    if (this.frames.blockedOnMemory && !this.readingStopped) this.readFrames();
+    if (this.closed || this.mustWait()) {
+      this.maybePause();
       return;
     }
     this.paused = false;
+    // The receive timeout counts reading time only: waiting on the broker is not the client's delay.
+    if (this.frames.receiving) this.frameStartedAt = now();
     this.socket.resume();
   }
 
@@ -221,6 +303,7 @@ export class Connection implements ConnectionInfo {
     this.options.budget.forget(this.resume);
     // Requests still being handled release their bytes when they complete; drop them from the budget now.
     for (const slot of this.slots) this.options.budget.release(slot.frameBytes);
+    this.options.budget.release(this.frames.reservedBytes);
     this.slots.length = 0;
     this.inflightBytes = 0;
     const waiters = this.idleWaiters;

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { type CachedFile, logFiles } from './file-handle-cache.js';
 
 /**
  * Common machinery of the sparse, fixed-width segment indexes (Kafka's `AbstractIndex`).
@@ -8,11 +9,12 @@ import * as fs from 'node:fs';
  * always `entries * entrySize`, so a clean file needs no trimming and a torn last entry shows as a
  * length that is not a multiple of the entry size (see `sanityCheck`). Indexes are derived data:
  * recovery rebuilds them from the `.log` whenever they are missing or suspect. Not thread-safe;
- * the owning Log serialises all access.
+ * the owning Log serialises all access. The descriptor, once a write needs one, comes from the
+ * bounded pool of open files (`logFiles`).
  */
 export abstract class AbstractIndex {
   private mem: Buffer | null = null;
-  private fd: number | null = null;
+  private handle: CachedFile | null = null;
   private count: number;
   private fileSize: number;
   readonly maxEntries: number;
@@ -76,7 +78,7 @@ export abstract class AbstractIndex {
       this.mem = mem = grown;
     }
     entry.copy(mem, at);
-    fs.writeSync(this.openFd(), entry, 0, this.entrySize, at);
+    this.openFile().write(entry, 0, this.entrySize, at);
     this.count++;
     this.fileSize = at + this.entrySize;
   }
@@ -86,7 +88,8 @@ export abstract class AbstractIndex {
     if (entries >= this.count && this.fileSize === this.count * this.entrySize) return;
     this.count = Math.min(entries, this.count);
     this.fileSize = this.count * this.entrySize;
-    fs.truncateSync(this.path, this.fileSize);
+    if (this.handle !== null) this.handle.truncate(this.fileSize);
+    else fs.truncateSync(this.path, this.fileSize);
   }
 
   /** Drops every entry. */
@@ -94,7 +97,7 @@ export abstract class AbstractIndex {
     this.mem = null;
     this.count = 0;
     this.fileSize = 0;
-    if (this.fd !== null) fs.ftruncateSync(this.fd, 0);
+    if (this.handle !== null) this.handle.truncate(0);
     else fs.writeFileSync(this.path, '');
   }
 
@@ -119,28 +122,29 @@ export abstract class AbstractIndex {
   }
 
   flush(): void {
-    if (this.fd !== null) fs.fsyncSync(this.fd);
+    this.handle?.sync();
   }
 
   /** Starts an fsync in the background; `done` gets the outcome. */
   flushAsync(done: (error: Error | null) => void): void {
-    if (this.fd === null) {
+    if (this.handle === null) {
       done(null);
       return;
     }
-    fs.fsync(this.fd, done);
+    this.handle.syncAsync(done);
   }
 
   /** Releases the file handle and the in-memory copy (they are reloaded on next use). */
   close(): void {
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    this.handle?.close();
+    this.handle = null;
     this.mem = null;
   }
 
   renameTo(path: string): void {
     if (fs.existsSync(this.path)) fs.renameSync(this.path, path);
     this.path = path;
+    this.handle?.renamed(path);
   }
 
   deleteFile(): void {
@@ -148,9 +152,9 @@ export abstract class AbstractIndex {
     fs.rmSync(this.path, { force: true });
   }
 
-  private openFd(): number {
-    if (this.fd === null) this.fd = fs.openSync(this.path, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
-    return this.fd;
+  private openFile(): CachedFile {
+    this.handle ??= logFiles.file(this.path);
+    return this.handle;
   }
 }
 

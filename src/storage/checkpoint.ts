@@ -32,12 +32,32 @@ export interface CheckpointEntry {
 export function writeCheckpointFile(file: string, entries: Iterable<CheckpointEntry>): void {
   const lines: string[] = [];
   for (const entry of entries) lines.push(`${entry.topic} ${entry.partition} ${entry.offset}`);
+  writeCheckpointLines(file, lines);
+}
+
+/**
+ * Kafka's checkpoint framing shared by every checkpoint file (offsets here, `leader-epoch-checkpoint`
+ * too): version 0, the entry count, then one line per entry.
+ */
+export function writeCheckpointLines(file: string, lines: readonly string[]): void {
   const text = `${CHECKPOINT_VERSION}\n${lines.length}\n${lines.map((line) => `${line}\n`).join('')}`;
   writeFileAtomically(file, text);
 }
 
 /** Entries of a checkpoint file; [] when it does not exist. Throws KafkaStorageError when malformed. */
 export function readCheckpointFile(file: string): CheckpointEntry[] {
+  return readCheckpointLines(file, (line) => {
+    const parts = line.split(' ');
+    if (parts.length !== 3 || !/^\d+$/.test(parts[1]!) || !/^-?\d+$/.test(parts[2]!)) return undefined;
+    return { topic: parts[0]!, partition: Number(parts[1]), offset: BigInt(parts[2]!) };
+  });
+}
+
+/**
+ * The entries of a file in Kafka's checkpoint framing, each line read by `parse` (undefined for a
+ * line it cannot read); [] when the file does not exist. Throws KafkaStorageError when malformed.
+ */
+export function readCheckpointLines<T>(file: string, parse: (line: string) => T | undefined): T[] {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -52,15 +72,11 @@ export function readCheckpointFile(file: string): CheckpointEntry[] {
   const count = Number(lines[1]);
   if (!Number.isInteger(count) || count < 0) throw malformed(`bad entry count ${lines[1]}`);
   if (lines.length !== count + 2) throw malformed(`expected ${count} entries, found ${lines.length - 2}`);
-  const entries: CheckpointEntry[] = [];
-  for (const line of lines.slice(2)) {
-    const parts = line.split(' ');
-    if (parts.length !== 3 || !/^\d+$/.test(parts[1]!) || !/^-?\d+$/.test(parts[2]!)) {
-      throw malformed(`bad line "${line}"`);
-    }
-    entries.push({ topic: parts[0]!, partition: Number(parts[1]), offset: BigInt(parts[2]!) });
-  }
-  return entries;
+  return lines.slice(2).map((line) => {
+    const entry = parse(line);
+    if (entry === undefined) throw malformed(`bad line "${line}"`);
+    return entry;
+  });
 }
 
 /** tmp + fsync + rename + fsync(dir): the file is replaced whole or not at all. */

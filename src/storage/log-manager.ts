@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { type Clock, systemClock } from '../util/clock.js';
 import { KafkaStorageError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { forEachInSlices, range } from '../util/time-slice.js';
 import {
   type CheckpointEntry,
   fsyncDirectory,
@@ -13,6 +14,9 @@ import {
   readCheckpointFile,
   writeCheckpointFile,
 } from './checkpoint.js';
+import type { CleanerConfig } from './cleaner/cleaner-config.js';
+import type { CleaningStatus } from './cleaner/cleaner-manager.js';
+import { LogCleaner } from './cleaner/log-cleaner.js';
 import { Log } from './log.js';
 import type { LogConfig } from './log-config.js';
 
@@ -36,6 +40,8 @@ export interface LogManagerOptions {
   producerIdExpirationMs?: number;
   /** producer.id.expiration.check.interval.ms; Kafka's default is 10 minutes. */
   producerIdExpirationCheckIntervalMs?: number;
+  /** The log cleaner's `log.cleaner.*` settings (compaction of cleanup.policy=compact logs). */
+  cleaner?: Partial<CleanerConfig>;
 }
 
 /**
@@ -54,12 +60,16 @@ export class LogManager {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** `*-delete` directories waiting for their removal, by path. */
+  private readonly pendingRemovals = new Map<string, NodeJS.Timeout>();
   private readonly retentionCheckIntervalMs: number;
   private readonly flushSchedulerIntervalMs: number;
   private readonly checkpointIntervalMs: number;
   private readonly producerIdExpirationMs: number;
   private readonly producerIdExpirationCheckIntervalMs: number;
   private started = false;
+  /** Compacts the logs whose cleanup.policy includes `compact`; runs with the background tasks. */
+  readonly cleaner: LogCleaner;
   /** True when the last startup found the clean-shutdown marker and skipped recovery. */
   hadCleanShutdown = false;
 
@@ -73,14 +83,22 @@ export class LogManager {
     this.checkpointIntervalMs = options.checkpointIntervalMs ?? 60_000;
     this.producerIdExpirationMs = options.producerIdExpirationMs ?? 86_400_000;
     this.producerIdExpirationCheckIntervalMs = options.producerIdExpirationCheckIntervalMs ?? 600_000;
+    this.cleaner = new LogCleaner(
+      this.dataDir,
+      () => this.logs.values(),
+      this.logger,
+      this.clock,
+      options.cleaner,
+    );
   }
 
   /**
    * Loads every `<topic>-<partition>` directory: after a clean shutdown straight from the indexes,
    * otherwise recovering the segments above each checkpointed recovery point. Leftover
-   * `*-delete` directories are removed.
+   * `*-delete` directories are removed. Logs are loaded a slice at a time, giving the event loop
+   * back in between, so thousands of partitions never stall the process for long.
    */
-  startup(): void {
+  async startup(): Promise<void> {
     if (this.started) return;
     fs.mkdirSync(this.dataDir, { recursive: true });
     const marker = path.join(this.dataDir, CLEAN_SHUTDOWN_FILE);
@@ -89,14 +107,14 @@ export class LogManager {
     const logStartOffsets = this.readCheckpoint(LOG_START_OFFSET_CHECKPOINT);
     const highWatermarks = this.readCheckpoint(REPLICATION_OFFSET_CHECKPOINT);
     const startedMs = this.clock.monotonicMs();
-    for (const entry of fs.readdirSync(this.dataDir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
+    await forEachInSlices(fs.readdirSync(this.dataDir, { withFileTypes: true }), (entry) => {
+      if (!entry.isDirectory()) return;
       if (entry.name.endsWith(DELETE_DIR_SUFFIX)) {
         this.removeDirLater(path.join(this.dataDir, entry.name), 0);
-        continue;
+        return;
       }
       const match = PARTITION_DIR.exec(entry.name);
-      if (match === null) continue;
+      if (match === null) return;
       const [key, topic, partition] = [entry.name, match[1]!, Number(match[2])];
       const log = Log.open({
         dir: path.join(this.dataDir, key),
@@ -112,12 +130,12 @@ export class LogManager {
         highWatermark: highWatermarks.get(key),
       });
       this.logs.set(key, log);
-    }
+    });
     // From here on a crash must trigger recovery.
     fs.rmSync(marker, { force: true });
     fsyncDirectory(this.dataDir);
     this.started = true;
-    this.logger.info(
+    this.logger.debug(
       {
         logs: this.logs.size,
         cleanShutdown: this.hadCleanShutdown,
@@ -137,11 +155,51 @@ export class LogManager {
    * `topicId` (Kafka's printed Uuid or dashed hex) is written to partition.metadata.
    */
   getOrCreate(topic: string, partition: number, config: LogConfig, topicId?: string): Log {
+    const { log, created } = this.openOrCreate(topic, partition, config, topicId);
+    if (created) fsyncDirectory(this.dataDir);
+    return log;
+  }
+
+  /**
+   * `getOrCreate` for partitions 0..partitions-1 of a topic, a slice at a time (the event loop
+   * is given back in between, so other clients are served), with one fsync of the data dir per
+   * slice rather than per partition. `stillWanted` is asked before each partition: a topic
+   * deleted while its partitions are being created gets no more of them.
+   */
+  async getOrCreateAll(
+    topic: string,
+    partitions: number,
+    config: LogConfig,
+    topicId?: string,
+    stillWanted: () => boolean = () => true,
+  ): Promise<void> {
+    let created = false;
+    await forEachInSlices(
+      range(partitions),
+      (p) => {
+        if (!stillWanted()) return;
+        if (this.openOrCreate(topic, p, config, topicId).created) created = true;
+      },
+      {
+        endOfSlice: () => {
+          if (created) fsyncDirectory(this.dataDir);
+          created = false;
+        },
+      },
+    );
+  }
+
+  private openOrCreate(
+    topic: string,
+    partition: number,
+    config: LogConfig,
+    topicId: string | undefined,
+  ): { log: Log; created: boolean } {
     const key = `${topic}-${partition}`;
     const existing = this.logs.get(key);
     if (existing !== undefined) {
       existing.updateConfig(config);
-      return existing;
+      return { log: existing, created: false };
     }
     const log = Log.open({
       dir: path.join(this.dataDir, key),
@@ -154,9 +212,8 @@ export class LogManager {
       needsRecovery: true,
       topicId,
     });
-    fsyncDirectory(this.dataDir);
     this.logs.set(key, log);
-    return log;
+    return { log, created: true };
   }
 
   /** Closes the log, renames its directory to `<topic>-<p>.<uuid>-delete` and removes it in the background. */
@@ -165,7 +222,13 @@ export class LogManager {
     const log = this.logs.get(key);
     if (log === undefined) return;
     this.logs.delete(key);
-    log.close();
+    try {
+      log.close();
+    } catch (error) {
+      // Only the producer snapshot failed to be written: a deleted log does not need it.
+      this.logger.warn({ err: error, partition: key }, 'closing a deleted log failed');
+    }
+    this.cleaner.manager.forget(topic, partition);
     const target = path.join(this.dataDir, `${key}.${randomUUID().replaceAll('-', '')}${DELETE_DIR_SUFFIX}`);
     try {
       fs.renameSync(log.dir, target);
@@ -176,12 +239,18 @@ export class LogManager {
     this.removeDirLater(target, log.config.fileDeleteDelayMs);
   }
 
+  /** Dirty ratio and last clean time of a compacted log (undefined when not compacted). */
+  cleaningStatus(log: Log): CleaningStatus | undefined {
+    return this.cleaner.status(log);
+  }
+
   all(): IterableIterator<Log> {
     return this.logs.values();
   }
 
   startBackgroundTasks(): void {
     if (this.timers.length > 0) return;
+    this.cleaner.startup();
     const every = (ms: number, task: () => void, what: string) => {
       const timer = setInterval(() => {
         try {
@@ -257,16 +326,40 @@ export class LogManager {
   }
 
   /** Flushes and closes every log, writes the checkpoints, then the clean-shutdown marker. */
+  /**
+   * Every log is closed even when a step fails (a full disk); then the clean-shutdown marker is
+   * not written, so the next start recovers, and the first failure is thrown as a
+   * KafkaStorageError naming the step.
+   */
   shutdown(): void {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    // A clean in progress stops at its next step; its unfinished `.cleaned` files go at next startup at the latest.
+    void this.cleaner.shutdown();
     if (!this.started) return;
-    for (const log of this.logs.values()) log.flush();
-    this.checkpoint();
-    for (const log of this.logs.values()) log.close();
+    let failure: { step: string; error: unknown } | undefined;
+    const attempt = (step: string, work: () => void) => {
+      try {
+        work();
+      } catch (error) {
+        failure ??= { step, error };
+        this.logger.error({ err: error, step }, 'shutdown step failed');
+      }
+    };
+    for (const log of this.logs.values()) attempt(`flush ${log.topic}-${log.partition}`, () => log.flush());
+    attempt('checkpoint', () => this.checkpoint());
+    for (const log of this.logs.values()) attempt(`close ${log.topic}-${log.partition}`, () => log.close());
     this.logs.clear();
-    fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
-    fsyncDirectory(this.dataDir);
     this.started = false;
+    if (failure === undefined) {
+      attempt('clean-shutdown marker', () => {
+        fs.writeFileSync(path.join(this.dataDir, CLEAN_SHUTDOWN_FILE), '');
+        fsyncDirectory(this.dataDir);
+      });
+    }
+    if (failure !== undefined) {
+      const reason = failure.error instanceof Error ? failure.error.message : String(failure.error);
+      throw new KafkaStorageError(`shutdown could not ${failure.step}: ${reason}`, { cause: failure.error });
+    }
   }
 
   private readCheckpoint(name: string): Map<string, bigint> {
@@ -283,7 +376,26 @@ export class LogManager {
   }
 
   private removeDirLater(dir: string, delayMs: number): void {
-    const timer = setTimeout(() => fs.rm(dir, { recursive: true, force: true }, () => {}), delayMs);
+    const timer = setTimeout(() => {
+      this.pendingRemovals.delete(dir);
+      fs.rm(dir, { recursive: true, force: true }, () => {});
+    }, delayMs);
     timer.unref();
+    this.pendingRemovals.set(dir, timer);
+  }
+
+  /**
+   * Removes at once the `*-delete` directories still waiting for file.delete.delay.ms: on a full
+   * disk the space they hold is what a delete must give back before anything else can be written.
+   */
+  async removeDeletedNow(): Promise<void> {
+    const dirs = [...this.pendingRemovals];
+    this.pendingRemovals.clear();
+    await Promise.all(
+      dirs.map(([dir, timer]) => {
+        clearTimeout(timer);
+        return fs.promises.rm(dir, { recursive: true, force: true });
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../util/logger.js';
+import { completeInterruptedSwaps } from './cleaner/swap-recovery.js';
 import {
   DELETED_FILE_SUFFIX,
   INDEX_FILE_SUFFIX,
@@ -10,7 +11,7 @@ import {
 } from './segment.js';
 
 /** Files a crash can leave behind that never hold live data (Kafka's `LogLoader.removeTempFilesAndCollectSwapFiles`). */
-const LEFTOVER_SUFFIXES = [DELETED_FILE_SUFFIX, '.cleaned', '.swap', '.tmp'];
+const LEFTOVER_SUFFIXES = [DELETED_FILE_SUFFIX, '.tmp'];
 const SEGMENT_FILE = /^(\d{20})\.(log|index|timeindex)$/;
 
 export interface LoadedSegments {
@@ -36,11 +37,12 @@ export function loadSegments(options: {
   logger: Logger;
 }): LoadedSegments {
   const { dir, logger } = options;
+  // A clean's swap interrupted by a crash is rolled back (`.cleaned`) or finished (`.swap`) first.
+  completeInterruptedSwaps(dir, options);
   const baseOffsets = new Set<bigint>();
   const indexFiles: { name: string; baseOffset: bigint }[] = [];
   for (const name of fs.readdirSync(dir)) {
     if (LEFTOVER_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
-      // A `.swap` only exists mid-compaction; the originals are still in place, so dropping it is safe.
       fs.rmSync(path.join(dir, name), { force: true });
       continue;
     }

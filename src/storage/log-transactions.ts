@@ -10,7 +10,7 @@ import {
   writeSnapshot,
 } from './producer-snapshot.js';
 import { type AppendOrigin, type PreparedAppend, ProducerStateManager } from './producer-state.js';
-import { filenamePrefixFromOffset } from './segment.js';
+import { DELETED_FILE_SUFFIX, filenamePrefixFromOffset } from './segment.js';
 import { type AbortedTxn, TransactionIndex, TXN_INDEX_FILE_SUFFIX } from './txn-index.js';
 
 /** Snapshots kept besides the newest (Kafka keeps one per segment; two are enough to recover). */
@@ -124,15 +124,26 @@ export class LogTransactions {
     }
   }
 
-  /** Kafka's LSO: the first offset of the earliest open transaction, capped by the high watermark. */
-  lastStableOffset(highWatermark: bigint): bigint {
-    const unstable = this.producerState.firstUnstableOffset();
-    return unstable !== undefined && unstable < highWatermark ? unstable : highWatermark;
+  /**
+   * Kafka's LSO: the first offset of the earliest open transaction, capped by the high watermark.
+   * Retention or DeleteRecords may remove the start of a still-open transaction; the first
+   * unstable offset is then the log start offset (Kafka's `maybeIncrementFirstUnstableOffset`),
+   * so read_committed consumers are never sent below the log.
+   */
+  lastStableOffset(highWatermark: bigint, logStartOffset: bigint): bigint {
+    let unstable = this.producerState.firstUnstableOffset();
+    if (unstable === undefined) return highWatermark;
+    if (unstable < logStartOffset) unstable = logStartOffset;
+    return unstable < highWatermark ? unstable : highWatermark;
   }
 
   /**
-   * Aborted transactions overlapping [fetchOffset, upperBoundOffset), from the segment holding
-   * fetchOffset onwards (Kafka's `UnifiedLog.collectAbortedTransactions`).
+   * Aborted transactions overlapping [fetchOffset, upperBoundOffset), from the index of the segment
+   * holding fetchOffset onwards (Kafka's `LocalLog.collectAbortedTransactions`). An entry sits in
+   * the index of the segment holding its ABORT marker, which may be any later segment than the
+   * transaction's data, so the search does not stop at the upper bound's segment: it goes on until
+   * an entry shows that every transaction overlapping the range is decided (its recorded LSO is at
+   * or past the upper bound), or the last segment.
    */
   collectAbortedTxns(fetchOffset: bigint, upperBoundOffset: bigint): AbortedTxn[] {
     const out: AbortedTxn[] = [];
@@ -140,7 +151,6 @@ export class LogTransactions {
     let start = 0;
     for (let i = 0; i < bases.length; i++) if (bases[i]! <= fetchOffset) start = i;
     for (let i = start; i < bases.length; i++) {
-      if (bases[i]! >= upperBoundOffset) break;
       const { txns, complete } = this.indexes.get(bases[i]!)!.collect(fetchOffset, upperBoundOffset);
       out.push(...txns);
       if (complete) break;
@@ -159,6 +169,35 @@ export class LogTransactions {
     const all = listSnapshots(this.dir);
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_TO_KEEP)))
       deleteSnapshot(this.dir, old);
+  }
+
+  /**
+   * The cleaner replaced the segments at `baseOffsets`: their indexes are closed and renamed
+   * `.deleted` (returned, to remove later), as the segments' own files are.
+   */
+  detachIndexes(baseOffsets: Iterable<bigint>): string[] {
+    const renamed: string[] = [];
+    for (const base of baseOffsets) {
+      const index = this.indexes.get(base);
+      this.indexes.delete(base);
+      if (index === undefined) continue;
+      index.close();
+      const to = `${index.file}${DELETED_FILE_SUFFIX}`;
+      try {
+        fs.renameSync(index.file, to);
+        renamed.push(to);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return renamed;
+  }
+
+  /** A cleaned segment now sits at `baseOffset`: load its index (written by the cleaner). */
+  attachIndex(baseOffset: bigint): void {
+    this.indexes.get(baseOffset)?.close();
+    this.indexes.delete(baseOffset);
+    this.indexFor(baseOffset);
   }
 
   /** Segments gone (retention, DeleteRecords, truncation): their indexes go with them. */

@@ -14,6 +14,7 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError, SamsaError } from '../util/errors.js';
+import { recordsIn } from './cleaner/batch-filter.js';
 
 /**
  * Checks a produce request's record batches before anything is written (the header-only part of
@@ -105,10 +106,12 @@ export function validateBatchesAsFollower(records: Buffer, where: string): Recor
   return batches;
 }
 
-/** What the leader's append path checks against: the topic's max.message.bytes and compression.type. */
+/** What the leader's append path checks against: the topic's max.message.bytes, compression.type and cleanup.policy. */
 export interface AppendValidationConfig {
   maxMessageBytes: number;
   compressionType: string;
+  /** A compacted topic (`compact` in the list) refuses records without a key. */
+  cleanupPolicy?: string;
 }
 
 export interface ValidatedRecords {
@@ -130,12 +133,17 @@ export function validateRecordsForAppend(
 ): ValidatedRecords {
   const batches = validateBatches(records, config.maxMessageBytes, where);
   const target = targetCodecOf(config.compressionType);
+  const compacted = config.cleanupPolicy?.split(',').includes('compact') === true;
   let rewritten: Buffer[] | undefined;
   for (let i = 0; i < batches.length; i++) {
     const batch = batches[i]!;
     const needsRecompression = target !== undefined && batch.compression !== target;
-    if (batch.compression === CompressionCodec.None && !needsRecompression) continue;
+    if (batch.compression === CompressionCodec.None && !needsRecompression) {
+      if (compacted) validateKeys(batch, batch.bytes().subarray(RECORD_BATCH_OVERHEAD), where);
+      continue;
+    }
     const inflated = validateCompressedRecords(batch, config.maxMessageBytes, where);
+    if (compacted) validateKeys(batch, inflated, where);
     if (!needsRecompression) continue;
     rewritten ??= batches.map((b) => b.bytes());
     rewritten[i] = reencodeBatch(batch, inflated, target);
@@ -143,6 +151,18 @@ export function validateRecordsForAppend(
   if (rewritten === undefined) return { records, batches };
   const recompressed = Buffer.concat(rewritten);
   return { records: recompressed, batches: validateBatches(recompressed, config.maxMessageBytes, where) };
+}
+
+/** Kafka's `LogValidator.validateKey`: every record of a compacted topic needs a key (markers aside). */
+function validateKeys(batch: RecordBatchView, body: Buffer, where: string): void {
+  if (batch.isControl) return;
+  for (const record of recordsIn(body, batch.recordCount, batch.baseOffset, batch.baseTimestamp)) {
+    if (record.key === null) {
+      throw new InvalidRecordError(
+        `Compacted topic cannot accept message without key in topic partition ${where}.`,
+      );
+    }
+  }
 }
 
 /**

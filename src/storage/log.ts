@@ -15,6 +15,8 @@ import {
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { fsyncDirectory } from './checkpoint.js';
+import { foregroundActivity } from './foreground-activity.js';
+import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
 import type { LogConfig } from './log-config.js';
 import { loadSegments } from './log-recovery.js';
 import { LogTransactions } from './log-transactions.js';
@@ -29,7 +31,13 @@ import {
   retentionSizeBreached,
   type SegmentPredicate,
 } from './retention.js';
-import { type AppendedBatch, Segment, type TimestampAndOffset } from './segment.js';
+import {
+  type AppendedBatch,
+  CLEANED_FILE_SUFFIX,
+  Segment,
+  SWAP_FILE_SUFFIX,
+  type TimestampAndOffset,
+} from './segment.js';
 import type { AbortedTxn } from './txn-index.js';
 
 export interface AppendInfo {
@@ -64,6 +72,8 @@ export interface LogOpenOptions {
   topicId?: string;
   /** Removes `*.deleted` files after file.delete.delay.ms; the default uses a timer. */
   scheduleFileDeletion?: (files: string[], delayMs: number) => void;
+  /** Draws each segment's segment.jitter.ms share, in [0, 1); default Math.random. */
+  random?: () => number;
 }
 
 const INT32_MAX = 0x7fffffffn;
@@ -95,8 +105,13 @@ export class Log {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly scheduleFileDeletion: (files: string[], delayMs: number) => void;
+  private readonly random: () => number;
+  /** Each segment's roll jitter, drawn once per segment (Kafka's `LogSegment.rollJitterMs`). */
+  private readonly rollJitterMs = new WeakMap<Segment, number>();
   /** Producer state, snapshots and aborted-transaction indexes (idempotence and transactions). */
   readonly txns: LogTransactions;
+  /** Where each leader epoch starts (`leader-epoch-checkpoint`), kept in step with the log. */
+  readonly epochs: LeaderEpochFileCache;
 
   private constructor(options: LogOpenOptions, segments: Segment[]) {
     this.topic = options.topic;
@@ -106,6 +121,7 @@ export class Log {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.scheduleFileDeletion = options.scheduleFileDeletion ?? deleteFilesLater;
+    this.random = options.random ?? Math.random;
     this.segments = segments;
     this.lastFlushMs = this.clock.nowMs();
     const leo = this.logEndOffset;
@@ -114,6 +130,10 @@ export class Log {
     this.recoveryPointOffset = clamp(options.recoveryPoint ?? 0n, 0n, leo);
     this.hw = clamp(options.highWatermark ?? 0n, this.startOffset, leo);
     this.txns = new LogTransactions(this.dir, this.name, this.logger);
+    this.epochs = new LeaderEpochFileCache(this.dir);
+    // As Kafka's LogLoader: epochs past the recovered end or before the start are dropped.
+    this.epochs.truncateFromEnd(leo);
+    this.epochs.truncateFromStart(this.startOffset);
   }
 
   /** Opens (recovering if needed) or creates the log in `options.dir`. */
@@ -163,7 +183,21 @@ export class Log {
 
   /** The offset below which every transaction is decided (what read_committed may read). */
   get lastStableOffset(): bigint {
-    return this.txns.lastStableOffset(this.hw);
+    return this.txns.lastStableOffset(this.hw, this.startOffset);
+  }
+
+  /** The latest leader epoch of the log's batches, when it has any. */
+  get latestEpoch(): number | undefined {
+    return this.epochs.latestEpoch;
+  }
+
+  /**
+   * Kafka's `UnifiedLog.endOffsetForEpoch`: the largest epoch <= `epoch` and where it ends, or
+   * undefined when the log knows no such epoch.
+   */
+  endOffsetForEpoch(epoch: number): EpochEndOffset | undefined {
+    const found = this.epochs.endOffsetFor(epoch, this.logEndOffset);
+    return found.endOffset < 0n ? undefined : found;
   }
 
   /** Aborted transactions overlapping [fetchOffset, upperBoundOffset), for read_committed fetches. */
@@ -188,6 +222,55 @@ export class Log {
 
   get numberOfSegments(): number {
     return this.segments.length;
+  }
+
+  /** The segments, oldest first, the active one last (the cleaner reads the older ones). */
+  logSegments(): readonly Segment[] {
+    return this.segments;
+  }
+
+  /**
+   * Swaps a cleaned segment (files `*.cleaned`, its aborted transactions in `cleanedTxnIndex`) in
+   * for the contiguous `oldSegments` it replaces, crash-safely as Kafka's `LocalLog.replaceSegments`:
+   * the cleaned files are renamed `.swap`, the old segments' files `.deleted`, then the `.swap`
+   * files take their final names (recovery finishes a swap found half done, see
+   * `completeInterruptedSwaps`). Readers see the old list or the new one: the change is synchronous.
+   * Returns false, changing nothing, when the old segments are no longer all in the log (retention
+   * or truncation got there first) or one of them is the active segment.
+   */
+  replaceSegments(
+    cleaned: Segment,
+    oldSegments: readonly Segment[],
+    cleanedTxnIndex: string,
+    onStep: (step: 'swap' | 'deleted' | 'renamed') => void = () => {},
+  ): boolean {
+    const first = this.segments.indexOf(oldSegments[0]!);
+    if (
+      this.closed ||
+      first < 0 ||
+      first + oldSegments.length >= this.segments.length ||
+      oldSegments.some((segment, i) => this.segments[first + i] !== segment)
+    ) {
+      return false;
+    }
+    cleaned.changeFileSuffixes(CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    const swapTxnIndex = renameSuffix(cleanedTxnIndex, CLEANED_FILE_SUFFIX, SWAP_FILE_SUFFIX);
+    fsyncDirectory(this.dir);
+    onStep('swap');
+    const oldBases = oldSegments.map((segment) => segment.baseOffset);
+    const deleted = [
+      ...oldSegments.flatMap((segment) => segment.renameToDeleted()),
+      ...this.txns.detachIndexes(oldBases),
+    ];
+    onStep('deleted');
+    cleaned.changeFileSuffixes(SWAP_FILE_SUFFIX, '');
+    renameSuffix(swapTxnIndex, SWAP_FILE_SUFFIX, '');
+    fsyncDirectory(this.dir);
+    onStep('renamed');
+    this.segments.splice(first, oldSegments.length, cleaned);
+    this.txns.attachIndex(cleaned.baseOffset);
+    this.scheduleFileDeletion(deleted, this.config.fileDeleteDelayMs);
+    return true;
   }
 
   /** Base offsets of the segments, oldest first. */
@@ -223,6 +306,7 @@ export class Log {
    * coordinators' own records.
    */
   appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+    foregroundActivity.operations++;
     const validated = validateRecordsForAppend(records, this.config, this.name);
     records = validated.records;
     const batches = validated.batches;
@@ -258,6 +342,9 @@ export class Log {
         logStartOffset: this.startOffset,
       };
     }
+    // The epoch goes on disk before its batches (as Kafka's append): a crash in between leaves an
+    // entry past the log end, which opening the log drops.
+    this.epochs.assign(leaderEpoch, firstOffset);
     this.write(records, appended, firstOffset, nowMs);
     this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
@@ -296,6 +383,7 @@ export class Log {
       expected = batch.nextOffset;
     }
     const prepared = this.txns.prepare(batches, 'replication');
+    for (const batch of batches) this.epochs.assign(batch.partitionLeaderEpoch, batch.baseOffset);
     this.write(records, appended, firstOffset, this.clock.nowMs());
     this.txns.commit(prepared, this.activeSegment.baseOffset);
     return {
@@ -326,21 +414,36 @@ export class Log {
 
   /**
    * Kafka's `UnifiedLog.maybeRoll`: a new segment when this append would pass segment.bytes, the
-   * active segment is older than segment.ms, an index is full, or offsets would overflow int32
-   * relative offsets. An empty active segment is never rolled.
+   * active segment is older than segment.ms less its jitter, an index is full, or offsets would
+   * overflow int32 relative offsets. An empty active segment is never rolled.
    */
   private maybeRoll(messagesSize: number, firstOffset: bigint, lastOffset: bigint, nowMs: number): void {
     const segment = this.activeSegment;
     if (segment.size === 0) return;
     if (
       segment.size > this.config.segmentBytes - messagesSize ||
-      segment.timeWaitedForRollMs(nowMs) > this.config.segmentMs ||
+      segment.timeWaitedForRollMs(nowMs) > this.config.segmentMs - this.rollJitterOf(segment) ||
       segment.offsetIndex.isFull() ||
       segment.timeIndex.isFull() ||
       lastOffset - segment.baseOffset > INT32_MAX
     ) {
       this.roll(firstOffset > this.logEndOffset ? firstOffset : this.logEndOffset);
     }
+  }
+
+  /**
+   * segment.jitter.ms: a random share of it, fixed per segment, taken off segment.ms so that the
+   * logs created together do not all roll at once (Kafka's `LogConfig.randomSegmentJitter`:
+   * uniform in [0, min(segment.jitter.ms, segment.ms))).
+   */
+  private rollJitterOf(segment: Segment): number {
+    let jitter = this.rollJitterMs.get(segment);
+    if (jitter === undefined) {
+      const bound = Math.min(this.config.segmentJitterMs, this.config.segmentMs);
+      jitter = bound > 0 ? Math.floor(this.random() * bound) : 0;
+      this.rollJitterMs.set(segment, jitter);
+    }
+    return jitter;
   }
 
   /** Starts a new active segment at `baseOffset`; the old one is fsynced in the background. */
@@ -382,6 +485,7 @@ export class Log {
    * a single segment, as Kafka does.
    */
   read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean, maxOffset?: bigint): ReadResult {
+    foregroundActivity.operations++;
     const leo = this.logEndOffset;
     if (fetchOffset < this.startOffset || fetchOffset > leo) {
       throw new OffsetOutOfRangeError(
@@ -421,6 +525,7 @@ export class Log {
     }
     if (offset <= this.startOffset) return;
     this.startOffset = offset;
+    this.epochs.truncateFromStart(offset);
     this.deleteSegments(
       deletableSegments(this.segments, this.hw, this.logEndOffset, logStartOffsetBreached(offset)),
     );
@@ -454,6 +559,7 @@ export class Log {
     const firstBase = this.segments[0]!.baseOffset;
     if (firstBase > this.startOffset) this.startOffset = firstBase;
     if (this.hw < this.startOffset) this.hw = this.startOffset;
+    this.epochs.truncateFromStart(this.startOffset);
     this.logger.info(
       { partition: this.name, segments: deletable.length, logStartOffset: String(this.startOffset) },
       'deleting log segments',
@@ -486,20 +592,25 @@ export class Log {
     if (this.hw > leo) this.hw = leo;
     if (this.startOffset > leo) this.startOffset = leo;
     this.txns.onTruncated(this.segmentBaseOffsets(), leo, (from) => this.batchesFrom(from));
+    this.epochs.truncateFromEnd(leo);
     return true;
   }
 
-  /** Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`). */
-  truncateFullyAndStartAt(offset: bigint): void {
+  /**
+   * Deletes every segment and starts empty at `offset` (Kafka's `truncateFullyAndStartAt`); the log
+   * start offset may stay above it (a follower taking a batch that straddles the leader's start).
+   */
+  truncateFullyAndStartAt(offset: bigint, logStartOffset = offset): void {
     const old = this.segments;
     this.segments = [];
     this.deleteSegmentFiles(old, this.config.fileDeleteDelayMs);
     this.segments.push(Segment.create(this.dir, offset, this.config.segmentIndexBytes));
     this.dirNeedsFsync = true;
-    this.startOffset = offset;
-    this.hw = offset;
+    this.startOffset = logStartOffset > offset ? logStartOffset : offset;
+    this.hw = this.startOffset;
     this.recoveryPointOffset = offset;
     this.txns.onTruncated(this.segmentBaseOffsets(), offset, (from) => this.batchesFrom(from));
+    this.epochs.clear();
   }
 
   /** fsyncs every segment holding offsets above the recovery point, then moves it to the log end. */
@@ -520,8 +631,13 @@ export class Log {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.txns.close(this.logEndOffset);
-    for (const segment of this.segments) segment.close();
+    try {
+      this.txns.close(this.logEndOffset);
+      this.epochs.flushIfDirty();
+    } finally {
+      // Even when the producer snapshot cannot be written (disk full), the files are let go.
+      for (const segment of this.segments) segment.close();
+    }
   }
 
   get isClosed(): boolean {
@@ -562,6 +678,17 @@ export class Log {
     }
     return found;
   }
+}
+
+/** Renames `file` (if it exists) from suffix `from` to `to`; returns the new name. */
+function renameSuffix(file: string, from: string, to: string): string {
+  const renamed = file.slice(0, file.length - from.length) + to;
+  try {
+    fs.renameSync(file, renamed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return renamed;
 }
 
 function clamp(value: bigint, min: bigint, max: bigint): bigint {

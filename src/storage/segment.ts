@@ -8,6 +8,7 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
 import { decodeRecords } from '../protocol/records/records.js';
+import { type CachedFile, logFiles } from './file-handle-cache.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 
@@ -15,6 +16,9 @@ export const LOG_FILE_SUFFIX = '.log';
 export const INDEX_FILE_SUFFIX = '.index';
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex';
 export const DELETED_FILE_SUFFIX = '.deleted';
+/** Files of a segment the cleaner is writing, and of one about to be swapped in (Kafka's `LogFileUtils`). */
+export const CLEANED_FILE_SUFFIX = '.cleaned';
+export const SWAP_FILE_SUFFIX = '.swap';
 
 /** Kafka names segment files by base offset, zero-padded to 20 digits (`LogFileUtils.filenamePrefixFromOffset`). */
 export function filenamePrefixFromOffset(offset: bigint): string {
@@ -53,11 +57,12 @@ const SCAN_CHUNK_BYTES = 64 * 1024;
  * offsets into the `.log`; a segment never exceeds 2 GiB.
  *
  * I/O is synchronous: an append is one positional write, a read is one positional read of whole
- * batches. Nothing is fsynced here unless the Log asks (`flush`). Not thread-safe; the Log
+ * batches. Nothing is fsynced here unless the Log asks (`flush`). The `.log` descriptor comes from
+ * the bounded pool of open files (`logFiles`), so idle segments hold none. Not thread-safe; the Log
  * serialises access.
  */
 export class Segment {
-  private fd: number;
+  private readonly logFile: CachedFile;
   private sizeBytes: number;
   private logPath: string;
   readonly offsetIndex: OffsetIndex;
@@ -77,20 +82,21 @@ export class Segment {
     readonly baseOffset: bigint,
     maxIndexSize: number,
     create: boolean,
+    fileSuffix = '',
   ) {
     const prefix = path.join(dir, filenamePrefixFromOffset(baseOffset));
-    this.logPath = prefix + LOG_FILE_SUFFIX;
+    this.logPath = prefix + LOG_FILE_SUFFIX + fileSuffix;
     if (create) {
       // Kafka creates all three files with the segment; an empty index is a valid one.
       for (const suffix of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
-        fs.writeFileSync(prefix + suffix, '');
+        fs.writeFileSync(prefix + suffix + fileSuffix, '');
       }
     }
-    const flags = fs.constants.O_RDWR | fs.constants.O_CREAT | (create ? fs.constants.O_TRUNC : 0);
-    this.fd = fs.openSync(this.logPath, flags, 0o644);
-    this.sizeBytes = fs.fstatSync(this.fd).size;
-    this.offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
-    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX, baseOffset, maxIndexSize);
+    if (create) fs.writeFileSync(this.logPath, '');
+    this.logFile = logFiles.file(this.logPath);
+    this.sizeBytes = create ? 0 : sizeCreatingIfMissing(this.logPath);
+    this.offsetIndex = new OffsetIndex(prefix + INDEX_FILE_SUFFIX + fileSuffix, baseOffset, maxIndexSize);
+    this.timeIndex = new TimeIndex(prefix + TIME_INDEX_FILE_SUFFIX + fileSuffix, baseOffset, maxIndexSize);
     this.nextOffset = baseOffset;
     this.offsetOfMaxTimestampSoFar = baseOffset;
   }
@@ -100,9 +106,42 @@ export class Segment {
     return new Segment(dir, baseOffset, maxIndexSize, true);
   }
 
-  /** An existing segment; call `loadState` (clean) or `recover` (after a crash) before use. */
-  static open(dir: string, baseOffset: bigint, maxIndexSize: number): Segment {
-    return new Segment(dir, baseOffset, maxIndexSize, false);
+  /**
+   * An existing segment; call `loadState` (clean) or `recover` (after a crash) before use.
+   * `fileSuffix` opens the files of a cleaned or swap segment (`.cleaned`, `.swap`).
+   */
+  static open(dir: string, baseOffset: bigint, maxIndexSize: number, fileSuffix = ''): Segment {
+    return new Segment(dir, baseOffset, maxIndexSize, false, fileSuffix);
+  }
+
+  /** A new, empty segment under `<name>.cleaned` files, written by the log cleaner. */
+  static createCleaned(dir: string, baseOffset: bigint, maxIndexSize: number): Segment {
+    return new Segment(dir, baseOffset, maxIndexSize, true, CLEANED_FILE_SUFFIX);
+  }
+
+  /**
+   * Renames the segment's files from suffix `from` to `to` (Kafka's `changeFileSuffixes`): the
+   * steps of swapping a cleaned segment in. Open handles stay valid across a rename.
+   */
+  changeFileSuffixes(from: string, to: string): void {
+    const rename = (file: string) => file.slice(0, file.length - from.length) + to;
+    if (!this.logPath.endsWith(from)) throw new Error(`${this.logPath} does not end in ${from}`);
+    const logPath = rename(this.logPath);
+    fs.renameSync(this.logPath, logPath);
+    this.logPath = logPath;
+    this.logFile.renamed(logPath);
+    this.offsetIndex.renameTo(rename(this.offsetIndex.file));
+    this.timeIndex.renameTo(rename(this.timeIndex.file));
+  }
+
+  /** Sets the `.log` file's modification time (a cleaned segment keeps its source's). */
+  setLastModified(mtimeMs: number): void {
+    const seconds = mtimeMs / 1000;
+    fs.futimesSync(this.logFile.fd(), seconds, seconds);
+  }
+
+  get lastModifiedMs(): number {
+    return this.logFile.stat().mtimeMs;
   }
 
   get size(): number {
@@ -126,7 +165,7 @@ export class Segment {
   /** The timestamp retention.ms compares with: the max timestamp, or the file's mtime when none. */
   largestTimestamp(): bigint {
     if (this.maxTimestampSoFar >= 0n) return this.maxTimestampSoFar;
-    return BigInt(Math.floor(fs.fstatSync(this.fd).mtimeMs));
+    return BigInt(Math.floor(this.logFile.stat().mtimeMs));
   }
 
   /**
@@ -142,7 +181,7 @@ export class Segment {
   ): void {
     if (batches.length === 0) return;
     const physicalPosition = this.sizeBytes;
-    writeFully(this.fd, records, physicalPosition);
+    writeFully(this.logFile, records, physicalPosition);
     this.sizeBytes += records.length;
     for (const batch of batches) {
       if (batch.maxTimestamp > this.maxTimestampSoFar) {
@@ -235,7 +274,7 @@ export class Segment {
     const buffer = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd, buffer, done, length - done, position + done);
+      const n = this.logFile.read(buffer, done, length - done, position + done);
       if (n === 0) return buffer.subarray(0, done);
       done += n;
     }
@@ -334,7 +373,7 @@ export class Segment {
     });
     const truncated = this.sizeBytes - validBytes;
     if (truncated > 0) {
-      fs.ftruncateSync(this.fd, validBytes);
+      this.logFile.truncate(validBytes);
       this.sizeBytes = validBytes;
     }
     this.loadRollingBase();
@@ -351,7 +390,7 @@ export class Segment {
     if (removed === 0) return 0;
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
-    fs.ftruncateSync(this.fd, position);
+    this.logFile.truncate(position);
     this.sizeBytes = position;
     this.bytesSinceLastIndexEntry = 0;
     if (position === 0) this.rollingBasedTimestampMs = undefined;
@@ -367,7 +406,7 @@ export class Segment {
   }
 
   flush(): void {
-    fs.fsyncSync(this.fd);
+    this.logFile.sync();
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
@@ -380,7 +419,7 @@ export class Segment {
       failure ??= error;
       if (--pending === 0) done(failure);
     };
-    fs.fsync(this.fd, finish);
+    this.logFile.syncAsync(finish);
     this.offsetIndex.flushAsync(finish);
     this.timeIndex.flushAsync(finish);
   }
@@ -388,7 +427,7 @@ export class Segment {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    fs.closeSync(this.fd);
+    this.logFile.close();
     this.offsetIndex.close();
     this.timeIndex.close();
   }
@@ -422,13 +461,24 @@ export class Segment {
     const header = this.readAt(0, RECORD_BATCH_OVERHEAD);
     const maxTimestamp = new RecordBatchView(header, 0).maxTimestamp;
     this.rollingBasedTimestampMs =
-      maxTimestamp >= 0n ? Number(maxTimestamp) : Math.floor(fs.fstatSync(this.fd).mtimeMs);
+      maxTimestamp >= 0n ? Number(maxTimestamp) : Math.floor(this.logFile.stat().mtimeMs);
   }
 }
 
-function writeFully(fd: number, buffer: Buffer, position: number): void {
+function writeFully(file: CachedFile, buffer: Buffer, position: number): void {
   let done = 0;
   while (done < buffer.length) {
-    done += fs.writeSync(fd, buffer, done, buffer.length - done, position + done);
+    done += file.write(buffer, done, buffer.length - done, position + done);
+  }
+}
+
+/** The file's size without opening it (a missing `.log` becomes an empty one, as O_CREAT did). */
+function sizeCreatingIfMissing(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.writeFileSync(file, '');
+    return 0;
   }
 }

@@ -107,6 +107,9 @@ export class TransactionCoordinator {
   private readonly timer: Timer;
   private readonly logger: Logger;
   private state: 'new' | 'loading' | 'active' | 'stopped' = 'new';
+  /** The `__transaction_state` partitions led here (cluster mode); undefined = all (single node). */
+  private owned: Set<number> | undefined;
+  private readonly loadingPartitions = new Set<number>();
   private readonly tasks: { cancel(): void }[] = [];
 
   constructor(options: TransactionCoordinatorOptions) {
@@ -131,34 +134,77 @@ export class TransactionCoordinator {
   /**
    * Loads every partition (newest record per id wins), then finishes the transactions a crash
    * left prepared: their markers are written again and they complete. Ongoing ones are left to
-   * the timeout, as in Kafka.
+   * the timeout, as in Kafka. In a cluster (`partitions` given, possibly none) only those are
+   * loaded now; `loadPartition` and `unloadPartition` follow leadership of `__transaction_state`.
    */
-  async startup(): Promise<void> {
-    this.state = 'loading';
-    for (let p = 0; p < this.config.transactionStateLogNumPartitions; p++) {
-      for (const record of this.log.replay(p)) {
-        if (record.value === null) {
-          this.txns.delete(record.transactionalId);
-          continue;
-        }
-        let md = this.txns.get(record.transactionalId);
-        if (md === undefined) {
-          md = new TransactionMetadata(record.transactionalId, record.value);
-          this.txns.set(record.transactionalId, md);
-        } else {
-          md.load(record.value);
-        }
-      }
+  async startup(partitions?: readonly number[]): Promise<void> {
+    if (partitions !== undefined) {
+      this.owned = new Set();
+      this.state = 'active';
+      this.scheduleTasks();
+      for (const p of partitions) await this.loadPartition(p);
+      return;
     }
+    this.state = 'loading';
+    for (let p = 0; p < this.config.transactionStateLogNumPartitions; p++) this.replayPartition(p);
     this.state = 'active';
-    const prepared = [...this.txns.values()].filter(
-      (md) => md.state === TransactionState.PrepareCommit || md.state === TransactionState.PrepareAbort,
-    );
-    for (const md of prepared) await this.completeTransaction(md);
-    this.logger.info(
-      { transactionalIds: this.txns.size, completedOnLoad: prepared.length },
+    const completed = await this.completePrepared(() => true);
+    this.logger.debug(
+      { transactionalIds: this.txns.size, completedOnLoad: completed },
       'loaded __transaction_state',
     );
+    this.scheduleTasks();
+  }
+
+  /** Cluster mode: this broker now leads `__transaction_state` partition `partition`. */
+  async loadPartition(partition: number): Promise<void> {
+    if (this.owned === undefined || this.owned.has(partition)) return;
+    this.owned.add(partition);
+    this.loadingPartitions.add(partition);
+    try {
+      this.replayPartition(partition);
+    } finally {
+      this.loadingPartitions.delete(partition);
+    }
+    const completed = await this.completePrepared(
+      (md) => this.partitionFor(md.transactionalId) === partition,
+    );
+    this.logger.info({ partition, completedOnLoad: completed }, 'loaded __transaction_state partition');
+  }
+
+  /** Cluster mode: another broker leads the partition now; its ids answer NOT_COORDINATOR here. */
+  unloadPartition(partition: number): void {
+    if (this.owned === undefined || !this.owned.delete(partition)) return;
+    for (const id of [...this.txns.keys()]) if (this.partitionFor(id) === partition) this.txns.delete(id);
+  }
+
+  private replayPartition(partition: number): void {
+    for (const record of this.log.replay(partition)) {
+      if (record.value === null) {
+        this.txns.delete(record.transactionalId);
+        continue;
+      }
+      let md = this.txns.get(record.transactionalId);
+      if (md === undefined) {
+        md = new TransactionMetadata(record.transactionalId, record.value);
+        this.txns.set(record.transactionalId, md);
+      } else {
+        md.load(record.value);
+      }
+    }
+  }
+
+  private async completePrepared(which: (md: TransactionMetadata) => boolean): Promise<number> {
+    const prepared = [...this.txns.values()].filter(
+      (md) =>
+        which(md) &&
+        (md.state === TransactionState.PrepareCommit || md.state === TransactionState.PrepareAbort),
+    );
+    for (const md of prepared) await this.completeTransaction(md);
+    return prepared.length;
+  }
+
+  private scheduleTasks(): void {
     this.scheduleEvery(this.config.abortTimedOutTransactionCleanupIntervalMs, () =>
       this.abortTimedOutTransactions(),
     );
@@ -185,9 +231,13 @@ export class TransactionCoordinator {
     this.tasks.push(this.timer.schedule(intervalMs, run));
   }
 
-  private notReady(): string | null {
+  private notReady(transactionalId?: string): string | null {
     if (this.state === 'loading') return 'COORDINATOR_LOAD_IN_PROGRESS';
     if (this.state !== 'active') return 'COORDINATOR_NOT_AVAILABLE';
+    if (transactionalId === undefined || this.owned === undefined) return null;
+    const partition = this.partitionFor(transactionalId);
+    if (this.loadingPartitions.has(partition)) return 'COORDINATOR_LOAD_IN_PROGRESS';
+    if (!this.owned.has(partition)) return 'NOT_COORDINATOR';
     return null;
   }
 
@@ -211,7 +261,7 @@ export class TransactionCoordinator {
     if (transactionTimeoutMs <= 0 || transactionTimeoutMs > this.config.transactionMaxTimeoutMs) {
       return fail('INVALID_TRANSACTION_TIMEOUT');
     }
-    const notReady = this.notReady();
+    const notReady = this.notReady(transactionalId);
     if (notReady !== null) return fail(notReady);
     let md = this.txns.get(transactionalId);
     if (md === undefined) {
@@ -275,7 +325,7 @@ export class TransactionCoordinator {
     partitions: readonly TopicPartition[],
   ): Promise<string> {
     if (transactionalId === '') return 'INVALID_REQUEST';
-    const notReady = this.notReady();
+    const notReady = this.notReady(transactionalId);
     if (notReady !== null) return notReady;
     const md = this.txns.get(transactionalId);
     const invalid = this.checkProducer(md, producerId, producerEpoch);
@@ -313,7 +363,7 @@ export class TransactionCoordinator {
     options: { answerWhenPrepared?: boolean } = {},
   ): Promise<string> {
     if (transactionalId === '') return 'INVALID_REQUEST';
-    const notReady = this.notReady();
+    const notReady = this.notReady(transactionalId);
     if (notReady !== null) return notReady;
     const md = this.txns.get(transactionalId);
     const invalid = this.checkProducer(md, producerId, producerEpoch, true);
@@ -507,10 +557,10 @@ export class TransactionCoordinator {
 
   /** DescribeTransactions (KIP-664). */
   describeTransactions(transactionalIds: readonly string[]): TransactionDescription[] {
-    const notReady = this.notReady();
     return transactionalIds.map((transactionalId) => {
       const md = this.txns.get(transactionalId);
-      const error = notReady ?? (md === undefined ? 'TRANSACTIONAL_ID_NOT_FOUND' : 'NONE');
+      const error =
+        this.notReady(transactionalId) ?? (md === undefined ? 'TRANSACTIONAL_ID_NOT_FOUND' : 'NONE');
       if (md === undefined || error !== 'NONE') {
         return {
           error,

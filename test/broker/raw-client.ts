@@ -1,5 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/header.js';
+import { ApiVersions } from '../../src/protocol/messages/api-versions.js';
+import { CreateTopics } from '../../src/protocol/messages/create-topics.js';
 import type { ApiSpec } from '../../src/protocol/schema/types.js';
 
 /**
@@ -53,6 +55,24 @@ export class RawClient {
     return decoded.body;
   }
 
+  /** CreateTopics v4 of one topic; returns the topic's error code. */
+  async createTopic(name: string, numPartitions = 1, configs: Record<string, string> = {}): Promise<number> {
+    const res = await this.request(CreateTopics, 4, {
+      topics: [
+        {
+          name,
+          numPartitions,
+          replicationFactor: 1,
+          assignments: [],
+          configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })),
+        },
+      ],
+      timeoutMs: 5000,
+      validateOnly: false,
+    });
+    return res.topics[0].errorCode;
+  }
+
   /** The next response frame (without the size prefix); rejects if the connection closes first. */
   async nextFrame(timeoutMs = 5000): Promise<Buffer> {
     const deadline = Date.now() + timeoutMs;
@@ -89,5 +109,28 @@ export class RawClient {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w();
+  }
+}
+
+/**
+ * Sends ApiVersions v0 (every broker answers it, in a layout every client reads) and resolves true
+ * once its answer arrives, skipping answers to requests sent earlier; false on close or timeout.
+ */
+export async function answersApiVersions(
+  client: RawClient,
+  correlationId: number,
+  timeoutMs: number,
+): Promise<boolean> {
+  if (client.closed) return false;
+  client.send(encodeRequestFrame(ApiVersions.request, 0, { correlationId, clientId: 'sentinel' }, {}));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let frame: Buffer;
+    try {
+      frame = await client.nextFrame(deadline - Date.now());
+    } catch {
+      return false;
+    }
+    if (frame.length >= 4 && frame.readInt32BE(0) === correlationId) return true;
   }
 }

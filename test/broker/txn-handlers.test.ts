@@ -8,6 +8,7 @@ import { DescribeTransactions } from '../../src/protocol/messages/describe-trans
 import { EndTxn } from '../../src/protocol/messages/end-txn.js';
 import { Fetch } from '../../src/protocol/messages/fetch.js';
 import { InitProducerId } from '../../src/protocol/messages/init-producer-id.js';
+import { ListOffsets } from '../../src/protocol/messages/list-offsets.js';
 import { ListTransactions } from '../../src/protocol/messages/list-transactions.js';
 import { Produce } from '../../src/protocol/messages/produce.js';
 import { WriteTxnMarkers } from '../../src/protocol/messages/write-txn-markers.js';
@@ -153,6 +154,21 @@ describe('idempotence and transaction APIs on the wire', () => {
     ]);
   });
 
+  /** ListOffsets v2 of `partition`: its latest offset, and the offset for timestamp 0. */
+  async function listOffsets(partition: number, isolationLevel: number) {
+    const at = async (timestamp: bigint) => {
+      const res = await client.request(ListOffsets, 2, {
+        replicaId: -1,
+        isolationLevel,
+        topics: [{ name: TOPIC, partitions: [{ partitionIndex: partition, timestamp }] }],
+      });
+      const answer = res.topics[0].partitions[0];
+      assert.equal(answer.errorCode, 0);
+      return answer.offset as bigint;
+    };
+    return { latest: await at(-1n), byTime: await at(0n) };
+  }
+
   it('serves read_committed up to the LSO and lists aborted transactions', async () => {
     const p = await initProducerId('wire-txn');
     assert.deepEqual(
@@ -171,6 +187,12 @@ describe('idempotence and transaction APIs on the wire', () => {
     assert.equal(openPartition.highWatermark, 4n);
     assert.equal(openPartition.lastStableOffset, 0n);
     assert.equal(openPartition.records.length, 0, 'read_committed stops at the LSO');
+    // ListOffsets: latest is the LSO for read_committed and the high watermark otherwise; a
+    // timestamp lookup never answers an offset a read_committed consumer could not fetch.
+    const listed0 = await listOffsets(1, 0);
+    const listed1 = await listOffsets(1, 1);
+    assert.deepEqual([listed0.latest, listed1.latest], [4n, 0n]);
+    assert.deepEqual([listed0.byTime, listed1.byTime], [0n, -1n]);
     const uncommitted = await client.request(Fetch, 11, fetchBody(1, 0));
     assert.ok(uncommitted.responses[0].partitions[0].records.length > 0);
     assert.equal(uncommitted.responses[0].partitions[0].abortedTransactions, null);
@@ -210,6 +232,7 @@ describe('idempotence and transaction APIs on the wire', () => {
     assert.equal(after.lastStableOffset, 5n, 'the ABORT marker at offset 4 ends the transaction');
     assert.deepEqual(after.abortedTransactions, [{ producerId: p.producerId, firstOffset: 0n }]);
     assert.ok(after.records.length > 0);
+    assert.equal((await listOffsets(1, 1)).latest, 5n);
   });
 
   it('writes markers for WriteTxnMarkers, with Kafka’s errors for bad ones', async () => {

@@ -105,14 +105,52 @@ describe('samsa CLI', () => {
     assert.match(text.stdout, /\ncompression\.type\s+gzip\s+DYNAMIC_TOPIC_CONFIG\n/);
     assert.match(
       text.stdout,
-      /\nPARTITION\s+LEADER\s+EPOCH\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+HIGH-WATERMARK\n/,
+      /\nPARTITION\s+LEADER\s+EPOCH\s+REPLICAS\s+ISR\s+LOG-START-OFFSET\s+HIGH-WATERMARK\s+STATUS\n/,
     );
-    assert.match(text.stdout, /\n1\s+\d+\s+\d+\s+\[\d+\]\s+\[\d+\]\s+0\s+3\n/);
+    assert.match(text.stdout, /\n1\s+\d+\s+\d+\s+\[\d+\]\s+\[\d+\]\s+0\s+3\s+ok\n/);
 
     const grown = await samsa(['topic', 'add-partitions', 'cli-d', '--num', '4', ...b]);
     assert.equal(grown.code, 0, grown.stderr);
     const after = JSON.parse((await samsa(['topic', 'describe', 'cli-d', '-f', 'json', ...b])).stdout);
     assert.equal(after.partitionCount, 4);
+  });
+
+  it('creates and grows topics with manual replica assignments', async () => {
+    const created = await samsa(['topic', 'create', 'cli-assigned', '--replica-assignment', '0,0', ...b]);
+    assert.equal(created.code, 0, created.stderr);
+    const partitions = async () =>
+      JSON.parse((await samsa(['topic', 'describe', 'cli-assigned', '-f', 'json', ...b])).stdout)
+        .partitionCount;
+    assert.equal(await partitions(), 2);
+    const elsewhere = await samsa(['topic', 'create', 'cli-elsewhere', '--replica-assignment', '10', ...b]);
+    assert.equal(elsewhere.code, 1);
+    assert.match(elsewhere.stderr, /^samsa topic: INVALID_REPLICA_ASSIGNMENT: .*broker 10.*\n$/);
+    const refused = await samsa([
+      'topic',
+      'add-partitions',
+      'cli-assigned',
+      '-n',
+      '3',
+      '--replica-assignment',
+      '10',
+      ...b,
+    ]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Unknown broker\(s\) in replica assignment: 10\./);
+    const grown = await samsa([
+      'topic',
+      'add-partitions',
+      'cli-assigned',
+      '-n',
+      '3',
+      '--replica-assignment',
+      '0',
+      ...b,
+    ]);
+    assert.equal(grown.code, 0, grown.stderr);
+    assert.equal(await partitions(), 3);
+    const typo = await samsa(['topic', 'create', 'cli-typo', '--replica-assignment', '0:x', ...b]);
+    assert.equal(typo.code, 2);
   });
 
   it('produces keyed lines with headers and consumes them back as JSON', async () => {
@@ -190,7 +228,7 @@ describe('samsa CLI', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /^CLUSTER\nID\s+\S+\nCONTROLLER\s+\d+\nTOPICS\s+\d+\n\nBROKERS\nID\s+HOST\s+PORT\s+RACK\n/,
+      /^CLUSTER\nID\s+\S+\nCONTROLLER\s+\d+\nTOPICS\s+\d+\nUNDER-REPLICATED-PARTITIONS\s+0\nOFFLINE-PARTITIONS\s+0\n\nBROKERS\nID\s+HOST\s+PORT\s+RACK\n/,
     );
     const json = JSON.parse(
       (await samsa(['cluster', 'info', '-f', 'json'], '', { SAMSA_BROKERS: broker.bootstrap })).stdout,

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'node:test';
 import * as zlib from 'node:zlib';
 import { encodeCompressedBatch } from '../../src/protocol/compression/compressed-batch.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { CreateTopics } from '../../src/protocol/messages/create-topics.js';
 import { Fetch } from '../../src/protocol/messages/fetch.js';
 import { Metadata } from '../../src/protocol/messages/metadata.js';
 import { Produce } from '../../src/protocol/messages/produce.js';
@@ -72,12 +71,7 @@ describe('bad compressed and legacy input over a raw socket', () => {
   before(async () => {
     t = await startBroker({ config: { 'message.max.bytes': '1000000' } });
     client = await RawClient.open(t.bootstrap);
-    const created = await client.request(CreateTopics, 4, {
-      topics: [{ name: TOPIC, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
-      timeoutMs: 5000,
-      validateOnly: false,
-    });
-    assert.equal(created.topics[0].errorCode, ErrorCode.NONE);
+    assert.equal(await client.createTopic(TOPIC), ErrorCode.NONE);
   });
 
   after(async () => {
@@ -162,12 +156,20 @@ describe('bad compressed and legacy input over a raw socket', () => {
     assert.equal((await produce(7, batch(CompressionCodec.Zstd))).baseOffset, 3n);
     const v12 = await client.request(Fetch, 12, fetchBody());
     assert.equal(v12.responses[0].partitions[0].highWatermark, 6n);
-    // Fetch v4-v9 cannot carry zstd (KIP-110).
+    // Fetch v4-v9 get the stored batches, zstd included, as Kafka serves them: only a topic whose
+    // own compression.type is zstd is refused to them (see the next test).
     const v4 = await client.request(Fetch, 4, fetchBody());
-    assert.equal(v4.responses[0].partitions[0].errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
-    // Fetch v0 gets the gzip batch as a v0 wrapper message, and zstd refused the same way.
+    assert.equal(v4.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+    assert.deepEqual(v4.responses[0].partitions[0].records, v12.responses[0].partitions[0].records);
+    // Fetch v0 gets the gzip batch as a v0 wrapper message, and stops before the zstd batch that
+    // message format v0 cannot carry; fetching from the zstd batch answers UNSUPPORTED_COMPRESSION_TYPE.
     const v0 = await client.request(Fetch, 0, fetchBody());
-    assert.equal(v0.responses[0].partitions[0].errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
+    assert.equal(v0.responses[0].partitions[0].errorCode, ErrorCode.NONE);
+    const v0Records: Buffer = v0.responses[0].partitions[0].records;
+    assert.equal(v0Records.readBigInt64BE(0), 2n, 'one gzip wrapper with the last offset of the first batch');
+    assert.equal(v0Records.length, LOG_OVERHEAD + v0Records.readInt32BE(8), 'one message only');
+    const v0AtZstd = await client.request(Fetch, 0, fetchBody(3n));
+    assert.equal(v0AtZstd.responses[0].partitions[0].errorCode, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE);
     await produce(7, batch(CompressionCodec.Snappy));
     const old = await client.request(Fetch, 2, fetchBody(6n));
     const records: Buffer = old.responses[0].partitions[0].records;
@@ -175,5 +177,29 @@ describe('bad compressed and legacy input over a raw socket', () => {
     assert.equal(records.readInt8(MAGIC_OFFSET), 1, 'message format v1');
     assert.equal(records.readInt8(MAGIC_OFFSET + 1) & 7, CompressionCodec.Snappy, 'a snappy wrapper');
     assert.equal(records.readBigInt64BE(0), 8n, 'the wrapper carries its last offset');
+  });
+
+  it('refuses Fetch v0-v9 for a topic configured compression.type=zstd, whatever it holds', async () => {
+    const topic = 'zstd-configured';
+    assert.equal(await client.createTopic(topic, 1, { 'compression.type': 'zstd' }), ErrorCode.NONE);
+    const body = fetchBody();
+    body.topics[0]!.topic = topic;
+    // Even empty: Kafka decides by the topic's config, before looking at any batch.
+    for (const version of [0, 3, 4, 9]) {
+      const res = await client.request(Fetch, version, body);
+      assert.equal(
+        res.responses[0].partitions[0].errorCode,
+        ErrorCode.UNSUPPORTED_COMPRESSION_TYPE,
+        `Fetch v${version}`,
+      );
+    }
+    const v10 = await client.request(Fetch, 10, {
+      ...body,
+      sessionId: 0,
+      sessionEpoch: -1,
+      forgottenTopicsData: [],
+      rackId: '',
+    });
+    assert.equal(v10.responses[0].partitions[0].errorCode, ErrorCode.NONE);
   });
 });

@@ -10,6 +10,8 @@ import { listGroupsHandler } from '../../src/broker/handlers/list-groups.js';
 import { offsetCommitHandler } from '../../src/broker/handlers/offset-commit.js';
 import { offsetFetchHandler } from '../../src/broker/handlers/offset-fetch.js';
 import { syncGroupHandler } from '../../src/broker/handlers/sync-group.js';
+import { LocalClusterMetadata } from '../../src/cluster/cluster-metadata.js';
+import type { MetadataStore } from '../../src/cluster/metadata-store.js';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinator } from '../../src/group/group-coordinator.js';
 import { ManualTimer } from '../../src/group/timer.js';
 import { decodeMessage, encodeMessage } from '../../src/protocol/codec.js';
@@ -29,9 +31,21 @@ async function context(withGroups = true) {
     timer,
   });
   await groups.startup();
+  // The internal topics exist, as a single node creates them at start; this broker leads them all.
+  const partitionCounts: Record<string, number> = {
+    topic: 2,
+    __consumer_offsets: 50,
+    __transaction_state: 50,
+  };
+  const topics = {
+    partitionCount: (t: string) => partitionCounts[t],
+    get: (t: string) => (t in partitionCounts ? { name: t, partitions: partitionCounts[t] } : undefined),
+  };
+  const store = { getTopic: topics.get } as unknown as MetadataStore;
   const services = {
     config: { brokerId: 1, advertisedHost: 'localhost', advertisedPort: 9092 },
-    topics: { partitionCount: (t: string) => (t === 'topic' ? 2 : undefined) },
+    topics,
+    cluster: new LocalClusterMetadata(1, () => ({ id: 1, host: 'localhost', port: 9092, rack: null }), store),
     groups: withGroups ? groups : undefined,
   };
   const ctx = {

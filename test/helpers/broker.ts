@@ -11,6 +11,8 @@ import { makeTempDir } from './temp-dir.js';
  */
 export const TEST_BROKER_CONFIG: Readonly<Record<string, string>> = {
   'group.initial.rebalance.delay.ms': '0',
+  // A free admin HTTP port, even for a broker restarted on a fixed Kafka port.
+  'admin.listener': '127.0.0.1:0',
 };
 
 /** Log level for brokers under test: silent unless SAMSA_TEST_LOG_LEVEL asks for more. */
@@ -78,6 +80,12 @@ export interface StartBrokerProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** How long to wait for the "listening" log line; default 20 s. */
   startupTimeoutMs?: number;
+  /** A command the broker runs under, e.g. `['prlimit', '--nofile=256']`. */
+  launcher?: string[];
+  /** Node options before the script (e.g. `--import` a probe). */
+  nodeArgs?: string[];
+  /** Another build's `bin/samsa` (benchmarks comparing builds); default this repository's. */
+  samsaBin?: string;
 }
 
 export interface ExitStatus {
@@ -118,7 +126,8 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   const ownDir = options.dataDir === undefined ? makeTempDir('samsa-broker-') : undefined;
   const dataDir = options.dataDir ?? ownDir!.path;
   const args = [
-    samsaBin,
+    ...(options.nodeArgs ?? []),
+    options.samsaBin ?? samsaBin,
     'start',
     '--host',
     options.host ?? '127.0.0.1',
@@ -132,7 +141,8 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   }
   args.push(...(options.extraArgs ?? []));
 
-  const child = spawn(process.execPath, args, {
+  const [command, ...launcherArgs] = [...(options.launcher ?? []), process.execPath];
+  const child = spawn(command!, [...launcherArgs, ...args], {
     env: { ...process.env, ...options.env, SAMSA_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

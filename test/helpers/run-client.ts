@@ -54,7 +54,13 @@ export async function runClient(
   // Its own process group, so a timeout also kills what a shell scenario started (kcat, timeout).
   const child = spawn(command, args, {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env, BOOTSTRAP: options.bootstrap, PYTHONUNBUFFERED: '1' },
+    env: {
+      ...process.env,
+      ...options.env,
+      BOOTSTRAP: options.bootstrap,
+      PYTHONUNBUFFERED: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

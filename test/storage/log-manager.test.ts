@@ -11,16 +11,16 @@ import { batch, logger, tempDir, testConfig } from './helpers.js';
 
 const config = testConfig();
 
-function start(dataDir: string, clock?: ManualClock): LogManager {
+async function start(dataDir: string, clock?: ManualClock): Promise<LogManager> {
   const logManager = new LogManager({ dataDir, defaults: config, logger, clock });
-  logManager.startup();
+  await logManager.startup();
   return logManager;
 }
 
 describe('LogManager', () => {
-  it("lays partitions out in Kafka's directories, with partition.metadata", () => {
+  it("lays partitions out in Kafka's directories, with partition.metadata", async () => {
     const dataDir = tempDir();
-    const logManager = start(dataDir);
+    const logManager = await start(dataDir);
     // Topic id 0x0102...10 as Kafka prints it (base64url, unpadded); the dashed form is accepted too.
     const log = logManager.getOrCreate('orders', 2, config, '01020304-0506-0708-090a-0b0c0d0e0f10');
     assert.equal(log.dir, path.join(dataDir, 'orders-2'));
@@ -40,9 +40,9 @@ describe('LogManager', () => {
     logManager.shutdown();
   });
 
-  it('restores logs, log start offsets and high watermarks after a restart', () => {
+  it('restores logs, log start offsets and high watermarks after a restart', async () => {
     const dataDir = tempDir();
-    let logManager = start(dataDir);
+    let logManager = await start(dataDir);
     const small = testConfig({ segmentBytes: batch(1).length * 2 });
     const log = logManager.getOrCreate('orders', 0, small);
     logManager.getOrCreate('payments', 1, config).appendAsLeader(batch(1), 0);
@@ -59,7 +59,7 @@ describe('LogManager', () => {
       '0\n2\norders 0 6\npayments 1 1\n',
     );
 
-    logManager = start(dataDir);
+    logManager = await start(dataDir);
     const names = [...logManager.all()].map((l) => `${l.topic}-${l.partition}`).sort();
     assert.deepEqual(names, ['orders-0', 'payments-1']);
     const reloaded = logManager.get('orders', 0)!;
@@ -72,7 +72,7 @@ describe('LogManager', () => {
 
   it('renames a deleted partition to <topic>-<p>.<id>-delete and removes it in the background', async () => {
     const dataDir = tempDir();
-    const logManager = start(dataDir);
+    const logManager = await start(dataDir);
     logManager.getOrCreate('orders', 0, config).appendAsLeader(batch(1), 0);
     logManager.delete('orders', 0);
     assert.equal(logManager.get('orders', 0), undefined);
@@ -87,10 +87,10 @@ describe('LogManager', () => {
     logManager.shutdown();
   });
 
-  it('flushes a log once flush.ms has passed', () => {
+  it('flushes a log once flush.ms has passed', async () => {
     const clock = new ManualClock();
     const dataDir = tempDir();
-    const logManager = start(dataDir, clock);
+    const logManager = await start(dataDir, clock);
     const log = logManager.getOrCreate('orders', 0, testConfig({ flushMs: 1_000 }));
     log.appendAsLeader(batch(1), 0);
     logManager.flushDirtyLogs();
@@ -101,8 +101,8 @@ describe('LogManager', () => {
     logManager.shutdown();
   });
 
-  it('flushes after flush.messages messages', () => {
-    const logManager = start(tempDir());
+  it('flushes after flush.messages messages', async () => {
+    const logManager = await start(tempDir());
     const log = logManager.getOrCreate('orders', 0, testConfig({ flushMessages: 3 }));
     log.appendAsLeader(batch(2), 0);
     assert.equal(log.recoveryPoint, 0n);
@@ -112,7 +112,7 @@ describe('LogManager', () => {
   });
 
   it('moves the recovery point once a rolled segment has been fsynced', async () => {
-    const logManager = start(tempDir());
+    const logManager = await start(tempDir());
     const log = logManager.getOrCreate('orders', 0, testConfig({ segmentBytes: batch(1).length * 2 }));
     for (let i = 0; i < 3; i++) log.appendAsLeader(batch(1), 0);
     assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n]);
@@ -123,7 +123,7 @@ describe('LogManager', () => {
 });
 
 describe('LogManager producer expiry', () => {
-  it('forgets idle idempotent producers after producer.id.expiration.ms, keeping recent ones', () => {
+  it('forgets idle idempotent producers after producer.id.expiration.ms, keeping recent ones', async () => {
     const clock = new ManualClock(1_700_000_000_000);
     const dataDir = tempDir();
     const logManager = new LogManager({
@@ -133,7 +133,7 @@ describe('LogManager producer expiry', () => {
       clock,
       producerIdExpirationMs: 60_000,
     });
-    logManager.startup();
+    await logManager.startup();
     const log = logManager.getOrCreate('idem', 0, config);
     const idempotent = (producerId: bigint) =>
       encodeRecordBatch(

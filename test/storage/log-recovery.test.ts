@@ -9,15 +9,15 @@ import { batch, logger, tempDir, testConfig } from './helpers.js';
 
 const config = testConfig({ indexIntervalBytes: 256 });
 
-function manager(dataDir: string): LogManager {
+async function manager(dataDir: string): Promise<LogManager> {
   const logManager = new LogManager({ dataDir, defaults: config, logger });
-  logManager.startup();
+  await logManager.startup();
   return logManager;
 }
 
 /** Writes `batches` single-record batches to orders-0 and returns the partition directory. */
-function fillAndCrash(dataDir: string, batches: number): string {
-  const logManager = manager(dataDir);
+async function fillAndCrash(dataDir: string, batches: number): Promise<string> {
+  const logManager = await manager(dataDir);
   const log = logManager.getOrCreate('orders', 0, config);
   for (let i = 0; i < batches; i++) log.appendAsLeader(batch(1, { timestamp: BigInt(i) }), 0);
   logManager.checkpoint(); // recovery point 0: nothing was flushed
@@ -43,14 +43,14 @@ const LOG_FILE = '00000000000000000000.log';
 const size = batch(1).length;
 
 describe('log recovery', () => {
-  it('truncates a torn last batch, rebuilds the indexes and appends at the next offset', () => {
+  it('truncates a torn last batch, rebuilds the indexes and appends at the next offset', async () => {
     const dataDir = tempDir();
-    const dir = fillAndCrash(dataDir, 20);
+    const dir = await fillAndCrash(dataDir, 20);
     fs.truncateSync(path.join(dir, LOG_FILE), size * 20 - 10);
     fs.rmSync(path.join(dir, '00000000000000000000.index'));
     fs.writeFileSync(path.join(dir, '00000000000000000000.timeindex'), Buffer.alloc(5, 0xff));
 
-    const logManager = manager(dataDir);
+    const logManager = await manager(dataDir);
     assert.equal(logManager.hadCleanShutdown, false);
     const log = logManager.get('orders', 0)!;
     assert.equal(log.logEndOffset, 19n);
@@ -68,15 +68,15 @@ describe('log recovery', () => {
     logManager.shutdown();
   });
 
-  it('truncates at the first batch whose CRC no longer matches', () => {
+  it('truncates at the first batch whose CRC no longer matches', async () => {
     const dataDir = tempDir();
-    const dir = fillAndCrash(dataDir, 10);
+    const dir = await fillAndCrash(dataDir, 10);
     const file = path.join(dir, LOG_FILE);
     const bytes = fs.readFileSync(file);
     bytes[size * 7 + 70]! ^= 0x5a; // inside batch 7's record
     fs.writeFileSync(file, bytes);
 
-    const logManager = manager(dataDir);
+    const logManager = await manager(dataDir);
     const log = logManager.get('orders', 0)!;
     assert.equal(log.logEndOffset, 7n);
     assert.equal(log.sizeInBytes, size * 7);
@@ -84,11 +84,11 @@ describe('log recovery', () => {
     logManager.shutdown();
   });
 
-  it('drops segments that follow a truncated one', () => {
+  it('drops segments that follow a truncated one', async () => {
     const dataDir = tempDir();
     const small = testConfig({ segmentBytes: size * 4, indexIntervalBytes: 256 });
     let logManager = new LogManager({ dataDir, defaults: small, logger });
-    logManager.startup();
+    await logManager.startup();
     const log = logManager.getOrCreate('orders', 0, small);
     for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1), 0);
     assert.deepEqual(log.segmentBaseOffsets(), [0n, 4n, 8n]);
@@ -96,7 +96,7 @@ describe('log recovery', () => {
     fs.truncateSync(path.join(log.dir, '00000000000000000004.log'), size * 2 + 3);
 
     logManager = new LogManager({ dataDir, defaults: small, logger });
-    logManager.startup();
+    await logManager.startup();
     const recovered = logManager.get('orders', 0)!;
     assert.deepEqual(recovered.segmentBaseOffsets(), [0n, 4n]);
     assert.equal(recovered.logEndOffset, 6n);
@@ -104,9 +104,9 @@ describe('log recovery', () => {
     logManager.shutdown();
   });
 
-  it('keeps flushed data and skips recovery after a clean shutdown', () => {
+  it('keeps flushed data and skips recovery after a clean shutdown', async () => {
     const dataDir = tempDir();
-    let logManager = manager(dataDir);
+    let logManager = await manager(dataDir);
     const log = logManager.getOrCreate('orders', 0, config);
     for (let i = 0; i < 10; i++) log.appendAsLeader(batch(1), 0);
     log.setHighWatermark(10n);
@@ -120,7 +120,7 @@ describe('log recovery', () => {
     bytes[size * 9 + 70]! ^= 0x5a;
     fs.writeFileSync(file, bytes);
 
-    logManager = manager(dataDir);
+    logManager = await manager(dataDir);
     assert.equal(logManager.hadCleanShutdown, true);
     assert.equal(fs.existsSync(path.join(dataDir, CLEAN_SHUTDOWN_FILE)), false, 'marker removed once loaded');
     const reloaded = logManager.get('orders', 0)!;
@@ -131,16 +131,16 @@ describe('log recovery', () => {
 
     // Without the marker (a crash now) the same damage is found and cut: as in Kafka, recovery
     // starts with the segment holding the recovery point.
-    logManager = manager(dataDir);
+    logManager = await manager(dataDir);
     assert.equal(logManager.get('orders', 0)!.logEndOffset, 9n);
     logManager.shutdown();
   });
 
-  it('recovers everything above the checkpointed recovery point only', () => {
+  it('recovers everything above the checkpointed recovery point only', async () => {
     const dataDir = tempDir();
     const small = testConfig({ segmentBytes: size * 4 });
     let logManager = new LogManager({ dataDir, defaults: small, logger });
-    logManager.startup();
+    await logManager.startup();
     const log = logManager.getOrCreate('orders', 0, small);
     for (let i = 0; i < 6; i++) log.appendAsLeader(batch(1), 0);
     log.flush(); // recovery point 6, in segment 4
@@ -158,7 +158,7 @@ describe('log recovery', () => {
     corrupt('00000000000000000008.log', 70);
 
     logManager = new LogManager({ dataDir, defaults: small, logger });
-    logManager.startup();
+    await logManager.startup();
     const recovered = logManager.get('orders', 0)!;
     assert.deepEqual(recovered.segmentBaseOffsets(), [0n, 4n, 8n]);
     assert.equal(recovered.logEndOffset, 8n);

@@ -231,6 +231,41 @@ describe('segment roll', () => {
     log.close();
   });
 
+  it('rolls each segment segment.jitter.ms early by its own random share, as Kafka does', () => {
+    const clock = new ManualClock();
+    const draws = [0.5, 0.25];
+    const config = testConfig({ segmentMs: 60_000, segmentJitterMs: 20_000 });
+    const log = openLog(tempDir(), config, clock, { random: () => draws.shift() ?? 0 });
+    log.appendAsLeader(batch(1), 0);
+    // First segment: jitter 0.5 * 20 s = 10 s, so it rolls once older than 50 s.
+    clock.advance(50_000);
+    log.appendAsLeader(batch(1), 0);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n]);
+    clock.advance(1);
+    log.appendAsLeader(batch(1), 0);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n]);
+    // Second segment: its own draw, 0.25 * 20 s = 5 s, so 55 s.
+    clock.advance(55_000);
+    log.appendAsLeader(batch(1), 0);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n]);
+    clock.advance(1);
+    log.appendAsLeader(batch(1), 0);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n, 2n, 4n]);
+    log.close();
+  });
+
+  it('bounds the jitter by segment.ms', () => {
+    const clock = new ManualClock();
+    const config = testConfig({ segmentMs: 1_000, segmentJitterMs: 1_000_000 });
+    const log = openLog(tempDir(), config, clock, { random: () => 0.999 });
+    log.appendAsLeader(batch(1), 0);
+    // min(1,000,000, 1,000) * 0.999 = 999 ms off: rolls once older than 1 ms.
+    clock.advance(2);
+    log.appendAsLeader(batch(1), 0);
+    assert.deepEqual(log.segmentBaseOffsets(), [0n, 1n]);
+    log.close();
+  });
+
   it('rolls when the offset index is full', () => {
     const log = openLog(tempDir(), testConfig({ indexIntervalBytes: 1, segmentIndexBytes: 24 }));
     for (let i = 0; i < 6; i++) log.appendAsLeader(batch(1), 0);

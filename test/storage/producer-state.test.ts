@@ -2,57 +2,12 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { ControlRecordType, encodeEndTxnMarkerBatch } from '../../src/protocol/records/control-batch.js';
 import { crc32c } from '../../src/protocol/records/crc32c.js';
-import { computeAttributes } from '../../src/protocol/records/record-batch.js';
-import { encodeRecordBatch } from '../../src/protocol/records/records.js';
-import type { Log } from '../../src/storage/log.js';
 import { decodeSnapshot, encodeSnapshot, listSnapshots } from '../../src/storage/producer-snapshot.js';
 import { ProducerStateEntry } from '../../src/storage/producer-state.js';
 import { encodeEntry, TransactionIndex } from '../../src/storage/txn-index.js';
 import { SamsaError } from '../../src/util/errors.js';
-import { openLog, tempDir, testConfig } from './helpers.js';
-
-const TS = 1_700_000_000_000n;
-
-function producerBatch(
-  producerId: bigint,
-  epoch: number,
-  baseSequence: number,
-  count: number,
-  transactional = false,
-): Buffer {
-  return encodeRecordBatch(
-    Array.from({ length: count }, (_, i) => ({
-      key: null,
-      value: Buffer.from(`v${baseSequence + i}`),
-      headers: [],
-      timestamp: TS,
-    })),
-    {
-      producerId,
-      producerEpoch: epoch,
-      baseSequence,
-      attributes: computeAttributes({ transactional }),
-    },
-  );
-}
-
-function marker(producerId: bigint, epoch: number, commit: boolean, coordinatorEpoch = 0): Buffer {
-  return encodeEndTxnMarkerBatch({
-    producerId,
-    producerEpoch: epoch,
-    marker: { type: commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT, coordinatorEpoch },
-    timestampMs: TS,
-  });
-}
-
-/** Appends and moves the high watermark, as the replica manager does on a single node. */
-function append(log: Log, records: Buffer, origin: 'client' | 'coordinator' = 'client') {
-  const info = log.appendAsLeader(records, 0, origin);
-  log.setHighWatermark(log.logEndOffset);
-  return info;
-}
+import { append, marker, openLog, producerBatch, tempDir, testConfig } from './helpers.js';
 
 function kafkaError(name: string) {
   return (err: unknown) => err instanceof SamsaError && err.kafkaError === name;

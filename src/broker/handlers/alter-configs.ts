@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { AlterConfigs } from '../../protocol/messages/alter-configs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
+import { ConfigDefError } from '../../storage/config-def.js';
+import { topicConfigDef } from '../../storage/topic-config-defs.js';
 import { InvalidConfigError, SamsaError, UnknownTopicOrPartitionError } from '../../util/errors.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -8,6 +10,7 @@ import { ResourceType } from './resource-type.js';
 
 /** IncrementalAlterConfigs operations (KIP-339). */
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
 
 interface Resource<C> {
   resourceType: number;
@@ -15,9 +18,13 @@ interface Resource<C> {
   configs: C[];
 }
 
+const RESOURCE_TYPE_NAMES: Record<number, string> = { 2: 'TOPIC', 4: 'BROKER', 8: 'BROKER_LOGGER' };
+
 /**
  * Both AlterConfigs flavours compute a topic's new override set and hand it to the registry, which
  * validates and persists it. Broker configs are static (file, env, flags) and cannot be altered.
+ * Errors are ZkAdminManager's: a value Kafka's ConfigDef refuses answers INVALID_REQUEST,
+ * prefixed with the resource; an unknown name INVALID_CONFIG.
  */
 async function alterResources<C>(
   resources: Resource<C>[],
@@ -36,16 +43,26 @@ async function alterResources<C>(
         );
       }
       if (r.resourceType !== ResourceType.TOPIC) {
-        throw new SamsaError('INVALID_REQUEST', `resource type ${r.resourceType} is not supported`);
+        throw new SamsaError(
+          'INVALID_REQUEST',
+          `AlterConfigs is only supported for topics and brokers, but resource type is ${RESOURCE_TYPE_NAMES[r.resourceType] ?? 'UNKNOWN'}`,
+        );
       }
       const meta = topics.get(r.resourceName);
-      if (!meta) throw new UnknownTopicOrPartitionError(`topic '${r.resourceName}' does not exist`);
+      if (!meta) throw new UnknownTopicOrPartitionError(`The topic '${r.resourceName}' does not exist.`);
       const next = nextConfigs({ ...meta.configs }, r.configs);
       if (validateOnly) topics.validateConfigs(r.resourceName, next);
       else await topics.setConfigs(r.resourceName, next);
       responses.push({ ...base, errorCode: ErrorCode.NONE, errorMessage: null });
     } catch (error) {
-      responses.push({ ...base, errorCode: errorCodeFor(error), errorMessage: errorMessageFor(error) });
+      const answered =
+        error instanceof ConfigDefError
+          ? new SamsaError(
+              'INVALID_REQUEST',
+              `Invalid config value for resource ConfigResource(type=TOPIC, name='${r.resourceName}'): ${error.message}`,
+            )
+          : error;
+      responses.push({ ...base, errorCode: errorCodeFor(answered), errorMessage: errorMessageFor(answered) });
     }
   }
   return { throttleTimeMs: 0, responses };
@@ -61,12 +78,24 @@ export const alterConfigsHandler: Handler<{
   maxVersion: 2,
   handle(request, _version, context) {
     return alterResources(request.resources, request.validateOnly, context, (_current, changes) => {
-      const next: Record<string, string> = {};
-      for (const c of changes) if (c.value !== null) next[c.name] = c.value;
-      return next;
+      const nulls = changes.filter((c) => c.value === null).map((c) => c.name);
+      if (nulls.length > 0) {
+        throw new SamsaError('INVALID_REQUEST', `Null value not supported for : ${nulls.join(',')}`);
+      }
+      return Object.fromEntries(changes.map((c) => [c.name, c.value!]));
     });
   },
 };
+
+/** A list config's items as Kafka's prepareIncrementalConfigs reads them (the default when unset). */
+function currentList(current: Record<string, string>, name: string, op: 'append' | 'subtract'): string[] {
+  const def = topicConfigDef(name);
+  if (def === undefined) throw new InvalidConfigError(`Unknown topic config name: ${name}`);
+  if (def.type !== 'list') {
+    throw new SamsaError('INVALID_REQUEST', `Config value ${op} is not allowed for config key: ${name}`);
+  }
+  return (current[name] ?? def.default).split(',').filter((s) => s !== '');
+}
 
 /** IncrementalAlterConfigs applies SET/DELETE/APPEND/SUBTRACT to the current overrides. */
 export const incrementalAlterConfigsHandler: Handler<{
@@ -78,23 +107,39 @@ export const incrementalAlterConfigsHandler: Handler<{
   maxVersion: 1,
   handle(request, _version, context) {
     return alterResources(request.resources, request.validateOnly, context, (current, changes) => {
+      const seen = new Set<string>();
+      const duplicates = new Set(changes.map((c) => c.name).filter((n) => seen.has(n) || !seen.add(n)));
+      if (duplicates.size > 0) {
+        throw new SamsaError(
+          'INVALID_REQUEST',
+          `Error due to duplicate config keys : ${[...duplicates].join(',')}`,
+        );
+      }
+      const nulls = changes
+        .filter((c) => c.value === null && c.configOperation !== OpType.DELETE)
+        .map((c) => `${OP_NAMES[c.configOperation] ?? c.configOperation}:${c.name}`);
+      if (nulls.length > 0) {
+        throw new SamsaError('INVALID_REQUEST', `Null value not supported for : ${nulls.join(',')}`);
+      }
       for (const c of changes) {
-        const list = (current[c.name] ?? '').split(',').filter((s) => s !== '');
-        const values = (c.value ?? '').split(',').filter((s) => s !== '');
+        const values = (c.value ?? '').split(',');
         switch (c.configOperation) {
           case OpType.SET:
-            if (c.value === null) throw new InvalidConfigError(`null value for ${c.name}`);
-            current[c.name] = c.value;
+            current[c.name] = c.value!;
             break;
           case OpType.DELETE:
             delete current[c.name];
             break;
-          case OpType.APPEND:
+          case OpType.APPEND: {
+            const list = currentList(current, c.name, 'append');
             current[c.name] = [...list, ...values.filter((v) => !list.includes(v))].join(',');
             break;
-          case OpType.SUBTRACT:
+          }
+          case OpType.SUBTRACT: {
+            const list = currentList(current, c.name, 'subtract');
             current[c.name] = list.filter((v) => !values.includes(v)).join(',');
             break;
+          }
           default:
             throw new SamsaError('INVALID_REQUEST', `unknown config operation ${c.configOperation}`);
         }

@@ -1,15 +1,17 @@
+import type { FetchOutcome, PartitionFetch } from '../../cluster/replica-manager.js';
 import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
 import { downConvertRecords } from '../../protocol/records/legacy-conversion.js';
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
-import { batchesIn, CompressionCodec } from '../../protocol/records/record-batch.js';
+import type { LogConfig } from '../../storage/log-config.js';
 import { SamsaError } from '../../util/errors.js';
-import type { FetchOutcome, PartitionFetch } from '../replica-manager.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
 interface FetchRequest {
+  /** A follower's broker id; -1 for consumers (v0-v14). */
+  replicaId?: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes?: number;
@@ -18,7 +20,12 @@ interface FetchRequest {
   sessionEpoch?: number;
   topics: {
     topic: string;
-    partitions: { partition: number; fetchOffset: bigint; partitionMaxBytes: number }[];
+    partitions: {
+      partition: number;
+      fetchOffset: bigint;
+      partitionMaxBytes: number;
+      currentLeaderEpoch?: number;
+    }[];
   }[];
 }
 
@@ -27,7 +34,7 @@ const NO_LIMIT = 0x7fffffff;
 
 /** Fetch v0-v1 read message format v0, v2-v3 v1; v4 on, v2 batches (KIP-98). */
 const LAST_LEGACY_VERSION = 3;
-/** zstd needs Fetch v10 (KIP-110). */
+/** A topic configured compression.type=zstd is only served to Fetch v10 on (KIP-110). */
 const FIRST_ZSTD_VERSION = 10;
 
 function legacyMagicFor(version: number): LegacyMagic {
@@ -35,30 +42,43 @@ function legacyMagicFor(version: number): LegacyMagic {
 }
 
 /**
- * The stored batches in a form the request's version can carry: converted down to a message set
- * for v0-v3 (as Kafka 3.x does), refused with UNSUPPORTED_COMPRESSION_TYPE when zstd meets a
- * version before v10. Otherwise the stored bytes as they are.
+ * The partition's answer in the form the request's version can carry (Kafka's
+ * `KafkaApis.maybeConvertFetchedData`), decided by the topic's config (`config`, undefined when
+ * the partition has no log) and the version. Before v10, a topic whose own compression.type is
+ * zstd answers UNSUPPORTED_COMPRESSION_TYPE, whatever was read (Kafka goes by the topic config,
+ * not by the batches: zstd batches a producer wrote to another topic are served as stored to
+ * v4-v9). v0-v3 need down-conversion: UNSUPPORTED_VERSION for a consumer when the topic has
+ * message.downconversion.enable=false, else the batches converted to a message set within the
+ * read's size.
  */
-function recordsForVersion(records: Buffer, version: number, fetchOffset: bigint): Buffer {
-  if (records.length === 0) return records;
-  if (version <= LAST_LEGACY_VERSION)
-    return downConvertRecords(records, legacyMagicFor(version), fetchOffset);
-  if (version < FIRST_ZSTD_VERSION) {
-    for (const batch of batchesIn(records)) {
-      if (batch.compression === CompressionCodec.Zstd) {
-        throw new UnsupportedCompressionTypeError(
-          `zstd-compressed batches need Fetch v${FIRST_ZSTD_VERSION} or later`,
-        );
-      }
-    }
+function convertOutcome(
+  outcome: FetchOutcome,
+  version: number,
+  fetchOffset: bigint,
+  config: LogConfig | undefined,
+  fromFollower: boolean,
+): FetchOutcome {
+  if (config === undefined) return outcome;
+  if (version < FIRST_ZSTD_VERSION && config.compressionType === 'zstd') {
+    return {
+      ok: false,
+      error: new UnsupportedCompressionTypeError(
+        `the topic is configured with compression.type=zstd, which needs Fetch v${FIRST_ZSTD_VERSION} or later`,
+      ),
+    };
   }
-  return records;
-}
-
-function convertOutcome(outcome: FetchOutcome, version: number, fetchOffset: bigint): FetchOutcome {
-  if (!outcome.ok) return outcome;
+  if (version <= LAST_LEGACY_VERSION && !fromFollower && !config.messageDownconversionEnable) {
+    return {
+      ok: false,
+      error: new SamsaError(
+        'UNSUPPORTED_VERSION',
+        `Fetch v${version} needs down-conversion, which the topic disables (message.downconversion.enable=false)`,
+      ),
+    };
+  }
+  if (!outcome.ok || version > LAST_LEGACY_VERSION || outcome.records.length === 0) return outcome;
   try {
-    return { ...outcome, records: recordsForVersion(outcome.records, version, fetchOffset) };
+    return { ...outcome, records: downConvertRecords(outcome.records, legacyMagicFor(version), fetchOffset) };
   } catch (error) {
     if (!(error instanceof SamsaError)) throw error;
     return { ok: false, error };
@@ -97,7 +117,7 @@ function partitionData(partition: number, outcome: FetchOutcome, readCommitted: 
 
 /**
  * Fetch: batches are served as stored, byte ranges of the segment files, never re-encoded, except
- * for v0-v3, which get them converted down to message format v0/v1.
+ * for v0-v3, which get them converted down to message format v0/v1 (see `downConvertRecords`).
  * Fetch sessions (KIP-227) are not kept: every answer carries session id 0, which tells clients
  * to keep sending full fetch requests.
  */
@@ -122,17 +142,20 @@ export const fetchHandler: Handler<FetchRequest> = {
           partition: p.partition,
           fetchOffset: p.fetchOffset,
           partitionMaxBytes: p.partitionMaxBytes,
+          currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
         });
       }
     }
     const isolationLevel = request.isolationLevel ?? 0;
     const outcomes = await context.services.replicas.fetch({
+      replicaId: request.replicaId ?? -1,
       maxWaitMs: request.maxWaitMs,
       minBytes: request.minBytes,
       maxBytes: request.maxBytes ?? NO_LIMIT,
       isolationLevel,
       partitions,
     });
+    const metrics = context.services.metrics;
     let next = 0;
     return {
       throttleTimeMs: 0,
@@ -140,13 +163,18 @@ export const fetchHandler: Handler<FetchRequest> = {
       sessionId: 0,
       responses: request.topics.map((t) => ({
         topic: t.topic,
-        partitions: t.partitions.map((p) =>
-          partitionData(
-            p.partition,
-            convertOutcome(outcomes[next++]!, version, p.fetchOffset),
-            isolationLevel === 1,
-          ),
-        ),
+        partitions: t.partitions.map((p) => {
+          const outcome = convertOutcome(
+            outcomes[next++]!,
+            version,
+            p.fetchOffset,
+            context.services.logs.get(t.topic, p.partition)?.config,
+            (request.replicaId ?? -1) >= 0,
+          );
+          if (outcome.ok) metrics?.fetched(t.topic, outcome.records.length);
+          else metrics?.fetchFailed(t.topic);
+          return partitionData(p.partition, outcome, isolationLevel === 1);
+        }),
       })),
     };
   },

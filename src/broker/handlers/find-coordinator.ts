@@ -1,6 +1,10 @@
+import { ensureInternalTopic, OFFSETS_TOPIC_NAME } from '../../cluster/internal-topics.js';
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
+import { partitionForKey } from '../../group/group-metadata-manager.js';
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { FindCoordinator } from '../../protocol/messages/find-coordinator.js';
+import { TRANSACTION_STATE_TOPIC_NAME } from '../../txn/transaction-state-log.js';
+import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
 /** FindCoordinatorRequest.CoordinatorType */
@@ -15,42 +19,52 @@ interface Coordinator {
   errorMessage: string | null;
 }
 
+function failed(key: string, code: number, message: string | null = errorMessageOf(code)): Coordinator {
+  return { key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: message };
+}
+
 /**
  * FindCoordinator (v0-v6). The coordinator of a group (or transactional id) is the leader of its
- * `__consumer_offsets` (`__transaction_state`) partition; on a single node that is this broker.
+ * `__consumer_offsets` (`__transaction_state`) partition: this broker on a single node, whichever
+ * broker the controller chose in a cluster. A missing internal topic is created here, as Kafka
+ * does; until it has a live leader the answer is COORDINATOR_NOT_AVAILABLE (clients retry).
  * v4+ (KIP-699) looks up a batch of keys of one type.
  */
-function lookup(key: string, keyType: number, context: RequestContext): Coordinator {
-  const { config } = context.services;
-  const groups = coordinatorOrUnavailable(context.services.groups);
-  let error = 'NONE';
-  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) error = 'INVALID_REQUEST';
-  else if (keyType === CoordinatorType.GROUP && !groups.isActive) error = 'COORDINATOR_NOT_AVAILABLE';
-  if (error !== 'NONE') {
-    const code = errorCodeOf(error);
-    return { key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: errorMessageOf(code) };
+async function lookup(key: string, keyType: number, context: RequestContext): Promise<Coordinator> {
+  const { config, topics, cluster } = context.services;
+  if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) {
+    return failed(key, errorCodeOf('INVALID_REQUEST'));
   }
-  return {
-    key,
-    nodeId: config.brokerId,
-    host: config.advertisedHost,
-    port: config.advertisedPort,
-    errorCode: 0,
-    errorMessage: null,
-  };
+  if (keyType === CoordinatorType.GROUP && !coordinatorOrUnavailable(context.services.groups).isActive) {
+    return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));
+  }
+  const topic = keyType === CoordinatorType.GROUP ? OFFSETS_TOPIC_NAME : TRANSACTION_STATE_TOPIC_NAME;
+  try {
+    await ensureInternalTopic(topics, config, topic, cluster.liveBrokers().length);
+  } catch (error) {
+    return failed(key, errorCodeFor(error), (error as Error).message);
+  }
+  const partition = partitionForKey(key, topics.partitionCount(topic)!);
+  const leader = cluster.partitionState(topic, partition)?.leader ?? -1;
+  const broker = cluster.liveBrokers().find((b) => b.id === leader);
+  if (!broker) return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));
+  return { key, nodeId: broker.id, host: broker.host, port: broker.port, errorCode: 0, errorMessage: null };
 }
 
 export const findCoordinatorHandler: Handler = {
   api: FindCoordinator,
   minVersion: 0,
   maxVersion: 6,
-  handle(request, version, context) {
+  async handle(request, version, context) {
     const keyType: number = version >= 1 ? request.keyType : CoordinatorType.GROUP;
     if (version >= 4) {
       const keys: string[] = request.coordinatorKeys ?? [];
-      return { throttleTimeMs: 0, coordinators: keys.map((k) => lookup(k, keyType, context)) };
+      return {
+        throttleTimeMs: 0,
+        coordinators: await Promise.all(keys.map((k) => lookup(k, keyType, context))),
+      };
     }
-    const c = lookup(request.key ?? '', keyType, context);
+    const c = await lookup(request.key ?? '', keyType, context);
     return {
       throttleTimeMs: 0,
       errorCode: c.errorCode,

@@ -1,15 +1,18 @@
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler, incrementalAlterConfigsHandler } from './alter-configs.js';
+import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClientQuotasHandler } from './describe-client-quotas.js';
+import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { fetchHandler } from './fetch.js';
 import type { Handler } from './handler.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
+import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
 
 /** Every API the broker serves besides ApiVersions (which is built from this list). */
@@ -27,4 +30,7 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   createPartitionsHandler,
   describeClientQuotasHandler,
   alterClientQuotasHandler,
+  offsetForLeaderEpochHandler,
+  describeClusterHandler,
+  controlledShutdownHandler,
 ];

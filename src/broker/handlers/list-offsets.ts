@@ -1,11 +1,13 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
+import type { Log } from '../../storage/log.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
 /** ListOffsets' special timestamps (ListOffsetsRequest.java). */
 const LATEST_TIMESTAMP = -1n;
 const EARLIEST_TIMESTAMP = -2n;
+const READ_COMMITTED = 1;
 
 interface ListOffsetsRequest {
   replicaId: number;
@@ -26,8 +28,19 @@ interface ListOffsetsPartitionResponse {
 }
 
 /**
- * ListOffsets: earliest (log start offset), latest (high watermark, or the last stable offset for
- * read_committed) and by timestamp (the first offset whose batch has a timestamp at or after it).
+ * The last offset a client of this isolation level may read (Kafka's `lastFetchableOffset` in
+ * `Partition.fetchOffsetForTimestamp`): the LSO for read_committed, the high watermark for
+ * read_uncommitted; v0-v1 carry no isolation level and get the log end offset, as a replica would.
+ */
+function lastFetchableOffset(log: Log, isolationLevel: number | undefined): bigint {
+  if (isolationLevel === undefined) return log.logEndOffset;
+  return isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
+}
+
+/**
+ * ListOffsets: earliest (log start offset), latest (the last fetchable offset: high watermark, or
+ * the last stable offset for read_committed) and by timestamp (the first offset whose batch has a
+ * timestamp at or after it, if below the last fetchable offset).
  */
 export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
   api: ListOffsets,
@@ -42,7 +55,8 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
         (topic, p): ListOffsetsPartitionResponse => {
           const log = topics.logFor(topic, p.partitionIndex);
           let found: { offset: bigint; timestamp: bigint } | null;
-          if (p.timestamp === LATEST_TIMESTAMP) found = { offset: log.highWatermark, timestamp: -1n };
+          const fetchable = lastFetchableOffset(log, request.isolationLevel);
+          if (p.timestamp === LATEST_TIMESTAMP) found = { offset: fetchable, timestamp: -1n };
           else if (p.timestamp === EARLIEST_TIMESTAMP) found = { offset: log.logStartOffset, timestamp: -1n };
           else if (p.timestamp < 0n) {
             return {
@@ -50,7 +64,10 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
               errorCode: ErrorCode.UNSUPPORTED_VERSION,
               ...notFound,
             };
-          } else found = log.offsetForTimestamp(p.timestamp);
+          } else {
+            found = log.offsetForTimestamp(p.timestamp);
+            if (found !== null && found.offset >= fetchable) found = null;
+          }
           return {
             partitionIndex: p.partitionIndex,
             errorCode: ErrorCode.NONE,

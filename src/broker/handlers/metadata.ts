@@ -1,6 +1,8 @@
+import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
+import type { BrokerServices } from '../services.js';
 import { topicNameError } from '../topic-registry.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -14,17 +16,30 @@ interface MetadataRequestTopic {
   name: string | null;
 }
 
-function topicEntry(meta: TopicMetadata, brokerId: number, internal: boolean) {
+/**
+ * A topic's partitions as the controller decided them: leader, epoch, replicas, ISR, and the
+ * replicas on brokers that are not alive. A partition without a leader answers
+ * LEADER_NOT_AVAILABLE, which clients retry.
+ */
+function topicEntry(
+  meta: TopicMetadata,
+  cluster: ClusterMetadata,
+  live: ReadonlySet<number>,
+  internal: boolean,
+) {
   const partitions = [];
   for (let p = 0; p < meta.partitions; p++) {
+    const state = cluster.partitionState(meta.name, p);
+    const leader = state && state.leader >= 0 && live.has(state.leader) ? state.leader : -1;
+    const replicas = state?.replicas ?? [];
     partitions.push({
-      errorCode: ErrorCode.NONE,
+      errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
       partitionIndex: p,
-      leaderId: brokerId,
-      leaderEpoch: 0,
-      replicaNodes: [brokerId],
-      isrNodes: [brokerId],
-      offlineReplicas: [],
+      leaderId: leader,
+      leaderEpoch: state?.leaderEpoch ?? -1,
+      replicaNodes: replicas,
+      isrNodes: state?.isr ?? [],
+      offlineReplicas: replicas.filter((id) => !live.has(id)),
     });
   }
   return {
@@ -53,11 +68,12 @@ async function describeTopic(
   allowAutoCreate: boolean,
   context: RequestContext,
 ): Promise<ReturnType<typeof topicEntry> | ReturnType<typeof errorEntry>> {
-  const { topics, config } = context.services;
+  const { topics, config, cluster } = context.services;
+  const live = liveIds(cluster);
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
-    return topicEntry(meta, config.brokerId, topics.isInternal(meta.name));
+    return topicEntry(meta, cluster, live, topics.isInternal(meta.name));
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -72,12 +88,28 @@ async function describeTopic(
     }
   }
   if (!meta) return errorEntry(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return topicEntry(meta, config.brokerId, topics.isInternal(name));
+  return topicEntry(meta, cluster, live, topics.isInternal(name));
 }
 
 /**
- * Metadata: the one broker, and topics with their partitions (this broker leads them all in
- * single-node mode). Unknown topics are created when both the request (v4+) and
+ * Before v12 topics cannot be looked up by id (the request's name is nullable from v10, the
+ * response's only from v12): as Kafka's `handleTopicMetadataRequest`, a null name or a topic id is
+ * an INVALID_REQUEST, answered by `MetadataRequest.getErrorResponse` — every requested topic with
+ * that error, a null name as "".
+ */
+function topicIdLookupError(topics: MetadataRequestTopic[], version: number): string | undefined {
+  if (version >= 12) return undefined;
+  for (const t of topics) {
+    if (t.name === null) return `Topic name can not be null for version ${version}`;
+    if (t.topicId !== undefined && !t.topicId.equals(ZERO_UUID))
+      return `Topic IDs are not supported in requests for version ${version}`;
+  }
+  return undefined;
+}
+
+/**
+ * Metadata: the live brokers, the controller, and topics with their partitions (this broker leads
+ * them all in single-node mode). Unknown topics are created when both the request (v4+) and
  * `auto.create.topics.enable` allow it.
  */
 export const metadataHandler: Handler = {
@@ -89,22 +121,39 @@ export const metadataHandler: Handler = {
     version,
     context,
   ) {
-    const { topics, config } = context.services;
+    const { topics, cluster } = context.services;
+    const live = liveIds(cluster);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
+    const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
+    if (invalid !== undefined) {
+      context.logger.debug({ reason: invalid }, 'invalid metadata request');
+      return {
+        throttleTimeMs: 0,
+        brokers: [],
+        clusterId: null,
+        controllerId: -1,
+        topics: request.topics!.map((t) =>
+          errorEntry(t.name ?? '', ErrorCode.INVALID_REQUEST, t.topicId ?? ZERO_UUID),
+        ),
+        clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      };
+    }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))
+      ? topics.list().map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
-      brokers: [
-        { nodeId: config.brokerId, host: config.advertisedHost, port: config.advertisedPort, rack: null },
-      ],
+      brokers: cluster.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
       clusterId: context.services.clusterId,
-      controllerId: config.brokerId,
+      controllerId: cluster.controllerId(),
       topics: entries,
       clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
     };
   },
 };
+
+function liveIds(cluster: ClusterMetadata): ReadonlySet<number> {
+  return new Set(cluster.liveBrokers().map((b) => b.id));
+}

@@ -1,3 +1,5 @@
+import type { AppendOutcome, PartitionAppend } from '../../cluster/replica-manager.js';
+import type { BrokerMetrics } from '../../metrics/broker-metrics.js';
 import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Produce } from '../../protocol/messages/produce.js';
@@ -9,7 +11,6 @@ import {
   MAGIC_OFFSET,
 } from '../../protocol/records/record-batch.js';
 import { InvalidRecordError, InvalidTopicError, SamsaError } from '../../util/errors.js';
-import type { AppendOutcome, PartitionAppend } from '../replica-manager.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -120,16 +121,38 @@ function logBadInput(
   }
 }
 
+function recordProduceMetrics(
+  metrics: BrokerMetrics,
+  request: ProduceRequest,
+  appends: readonly PartitionAppend[],
+  outcomes: readonly AppendOutcome[],
+  rejected: ReadonlyMap<string, SamsaError>,
+): void {
+  outcomes.forEach((outcome, i) => {
+    const append = appends[i]!;
+    if (outcome.ok) metrics.produced(append.topic, outcome.recordCount, append.records.length);
+    else metrics.produceFailed(append.topic, append.records.length);
+  });
+  if (rejected.size === 0) return;
+  for (const topic of request.topicData) {
+    for (const p of topic.partitionData) {
+      if (rejected.has(`${topic.name}\u0000${p.index}`))
+        metrics.produceFailed(topic.name, p.records?.length ?? 0);
+    }
+  }
+}
+
 /**
  * Produce: every partition's batches are validated and appended synchronously, before any await,
- * so pipelined requests on one connection land in the order they were sent. acks=0 gets no answer.
+ * so pipelined requests on one connection land in the order they were sent. acks=0 gets no answer;
+ * acks=all is answered once the ISR has the batches (or the request's timeout passes).
  * v0-v2 (message formats v0/v1) are converted to v2 batches first.
  */
 export const produceHandler: Handler<ProduceRequest> = {
   api: Produce,
   minVersion: 0,
   maxVersion: 9,
-  handle(request, version, context) {
+  async handle(request, version, context) {
     const { replicas, topics } = context.services;
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const appends: PartitionAppend[] = [];
@@ -158,9 +181,12 @@ export const produceHandler: Handler<ProduceRequest> = {
         }
       }
     }
-    const outcomes = replicas.append(appends);
+    let outcomes = replicas.append(appends, request.acks);
     logBadInput(context, version, appends, outcomes, rejected);
+    const metrics = context.services.metrics;
+    if (metrics) recordProduceMetrics(metrics, request, appends, outcomes, rejected);
     if (request.acks === 0) return undefined;
+    if (request.acks === -1) outcomes = await replicas.awaitReplication(appends, outcomes, request.timeoutMs);
     let next = 0;
     return {
       responses: request.topicData.map((topic) => ({

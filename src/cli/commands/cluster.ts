@@ -1,9 +1,11 @@
 /**
- * `samsa cluster info`: the cluster id, its brokers, the controller and how many topics there are,
- * all from one Metadata request.
+ * `samsa cluster info`: the cluster id, its brokers, the controller, how many topics there are and
+ * how many partitions are under-replicated or offline, all from one Metadata request.
+ * `samsa cluster dev` (cluster-dev.ts) runs a local cluster.
  */
 import { Admin } from '../../client/admin.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
+import { CLUSTER_DEV_HELP, clusterDev } from './cluster-dev.js';
 import {
   brokersOf,
   CLIENT_FLAGS_HELP,
@@ -19,14 +21,21 @@ import {
 export const CLUSTER_HELP = `Usage: samsa cluster <subcommand> [options]
 
 Subcommands:
-  info                       cluster id, brokers (the controller marked *), topic count
+  info                       cluster id, brokers (the controller marked *), topic count,
+                             under-replicated and offline partition counts
+  dev                        run a local ZooKeeper and --brokers N brokers (see 'cluster dev --help')
 
 Options:
 ${CLIENT_FLAGS_HELP}
 `;
 
 export function clusterCommand(argv: string[]): Promise<number> {
-  return runSubcommand('cluster', CLUSTER_HELP, { info: { run: clusterInfo } }, argv);
+  return runSubcommand(
+    'cluster',
+    CLUSTER_HELP,
+    { info: { run: clusterInfo }, dev: { run: clusterDev, help: CLUSTER_DEV_HELP } },
+    argv,
+  );
 }
 
 async function clusterInfo(argv: string[]): Promise<number> {
@@ -53,6 +62,8 @@ async function clusterInfo(argv: string[]): Promise<number> {
           ['id', info.clusterId],
           ['controller', info.controllerId < 0 ? null : info.controllerId],
           ['topics', info.topicCount],
+          ['under-replicated-partitions', info.underReplicatedPartitions],
+          ['offline-partitions', info.offlinePartitions],
         ]),
       ],
       [

@@ -30,7 +30,8 @@ Options:
                              topic, partition, offset, timestamp, key, value, headers), or a template:
                              %t topic, %p partition, %o offset, %T timestamp, %k key, %v value,
                              %h headers (k=v,...), %% a percent sign, \\n and \\t
-      --brokers <host:port,...>  brokers to bootstrap from (default $SAMSA_BROKERS, else 127.0.0.1:9092)
+  -b, --brokers <host:port,...>  brokers to bootstrap from (default $SAMSA_BROKERS, else 127.0.0.1:9092);
+                             --bootstrap-server is the same
   -h, --help                 show this help
 `;
 

@@ -106,7 +106,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-function acksOf(flag: string | undefined): Acks {
+export function acksOf(flag: string | undefined): Acks {
   if (flag === undefined || flag === 'all') return -1;
   const n = Number(flag);
   if (n !== -1 && n !== 0 && n !== 1) throw new UsageError(`--acks must be -1, 0 or 1 (got '${flag}')`);

@@ -21,12 +21,15 @@ export const DEFAULT_BROKERS = '127.0.0.1:9092';
 
 /** Flags every client command takes. */
 export const CLIENT_FLAGS = {
-  brokers: { type: 'string' },
+  // -b and --bootstrap-server are the names kcat and kafka-*.sh users type.
+  brokers: { type: 'string', short: 'b' },
+  'bootstrap-server': { type: 'string' },
   format: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export const CLIENT_FLAGS_HELP = `  --brokers <host:port,...>  brokers to bootstrap from (default $SAMSA_BROKERS, else ${DEFAULT_BROKERS})
+export const CLIENT_FLAGS_HELP = `  -b, --brokers <host:port,...>  brokers to bootstrap from (default $SAMSA_BROKERS, else ${DEFAULT_BROKERS});
+                             --bootstrap-server is the same
   -f, --format <fmt>         output: text (default) or json
   -h, --help                 show this help`;
 
@@ -46,11 +49,16 @@ export function parseClientArgs<const O extends OptionsConfig = Record<never, ne
   options?: O,
 ): ReturnType<typeof parseArgs<ClientArgsConfig<O>>> {
   try {
-    return parseArgs<ClientArgsConfig<O>>({
+    const parsed = parseArgs<ClientArgsConfig<O>>({
       args,
       allowPositionals: true,
       options: { ...CLIENT_FLAGS, ...options } as typeof CLIENT_FLAGS & O,
     });
+    const values = parsed.values as Record<string, unknown>;
+    if (values.brokers === undefined && values['bootstrap-server'] !== undefined) {
+      values.brokers = values['bootstrap-server'];
+    }
+    return parsed;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

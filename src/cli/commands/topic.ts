@@ -1,8 +1,9 @@
 /**
  * `samsa topic`: create, list, describe, delete topics, add partitions, change topic configs.
  */
-import { Admin, type ConfigAlteration, type ConfigEntry } from '../../client/admin.js';
+import { Admin, type ConfigAlteration, type ConfigEntry, isUnderReplicated } from '../../client/admin.js';
 import type { TopicMetadata } from '../../client/cluster-client.js';
+import { readCleaningStatus } from '../../storage/cleaner/cleaning-status.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   brokersOf,
@@ -37,8 +38,13 @@ const CREATE_HELP = `Usage: samsa topic create <name...> [options]
 
 Options:
   -p, --partitions <n>       partitions (default: the broker's num.partitions)
-  -r, --replicas <n>         replication factor (default: the broker's default.replication.factor)
+  -r, --replication-factor <n>
+                             replicas of each partition (default: the broker's default.replication.factor;
+                             --replicas is the same)
   -c, --config <key=value>   topic config, repeatable (e.g. -c cleanup.policy=compact)
+      --replica-assignment <list>
+                             broker ids per partition, as kafka-topics has it: partitions
+                             separated by ',', replicas by ':' (e.g. 0:1,1:2); instead of -p/-r
       --dry-run              validate only, create nothing
 ${CLIENT_FLAGS_HELP}
 `;
@@ -56,6 +62,9 @@ Prints the topic's summary, its configs with their sources, and each partition's
 ISR, log start offset and high watermark.
 
 Options:
+      --data-dir <dir>       also show each compacted partition's dirty ratio and last clean time,
+                             read from the broker's data directory (Kafka publishes these only as
+                             metrics, which the Kafka protocol cannot fetch)
 ${CLIENT_FLAGS_HELP}
 `;
 
@@ -69,6 +78,8 @@ const ADD_PARTITIONS_HELP = `Usage: samsa topic add-partitions <name> --num <n> 
 
 Options:
   -n, --num <n>              the total number of partitions the topic should have
+      --replica-assignment <list>
+                             broker ids of each new partition (e.g. 0:1,1:2 for two)
 ${CLIENT_FLAGS_HELP}
 `;
 
@@ -93,21 +104,36 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   'alter-config': { run: alterConfig, help: ALTER_CONFIG_HELP },
 };
 
+/** kafka-topics' --replica-assignment: `0:1,1:2` is partition 0 on brokers 0 and 1, partition 1 on 1 and 2. */
+function replicaAssignmentFlag(value: string | undefined): number[][] | undefined {
+  if (value === undefined) return undefined;
+  return value.split(',').map((partition) =>
+    partition.split(':').map((id) => {
+      if (!/^\s*\d+\s*$/.test(id)) throw new UsageError(`--replica-assignment: '${id}' is not a broker id`);
+      return Number(id);
+    }),
+  );
+}
+
 async function create(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv, {
     partitions: { type: 'string', short: 'p' },
     replicas: { type: 'string', short: 'r' },
+    'replication-factor': { type: 'string' },
     config: { type: 'string', short: 'c', multiple: true },
+    'replica-assignment': { type: 'string' },
     'dry-run': { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('topic create needs at least one topic name');
   const format = formatOf(values.format);
   const numPartitions = intFlag(values.partitions, '--partitions', 1) ?? -1;
-  const replicationFactor = intFlag(values.replicas, '--replicas', 1) ?? -1;
+  const replicationFactor =
+    intFlag(values['replication-factor'] ?? values.replicas, '--replication-factor', 1) ?? -1;
   const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
+  const replicaAssignment = replicaAssignmentFlag(values['replica-assignment']);
   const created = await withCluster(brokersOf(values.brokers), (cluster) =>
     new Admin(cluster).createTopics(
-      positionals.map((name) => ({ name, numPartitions, replicationFactor, configs })),
+      positionals.map((name) => ({ name, numPartitions, replicationFactor, configs, replicaAssignment })),
       { validateOnly: values['dry-run'] ?? false },
     ),
   );
@@ -148,7 +174,8 @@ async function list(argv: string[]): Promise<number> {
 }
 
 async function describe(argv: string[]): Promise<number> {
-  const { values, positionals } = parseClientArgs(argv);
+  const { values, positionals } = parseClientArgs(argv, { 'data-dir': { type: 'string' } });
+  const dataDir = values['data-dir'];
   if (positionals.length !== 1) throw new UsageError('topic describe needs exactly one topic name');
   const format = formatOf(values.format);
   const name = positionals[0]!;
@@ -171,8 +198,10 @@ async function describe(argv: string[]): Promise<number> {
         replicas: p.replicas,
         isr: p.isr,
         offlineReplicas: p.offlineReplicas,
+        underReplicated: isUnderReplicated(p),
         logStartOffset: starts[i]!.offset,
         highWatermark: ends[i]!.offset,
+        ...cleaningOf(isCompacted(configs) ? dataDir : undefined, name, p.partition),
       })),
     };
   });
@@ -196,7 +225,17 @@ async function describe(argv: string[]): Promise<number> {
       [
         'partitions',
         renderTable(
-          ['partition', 'leader', 'epoch', 'replicas', 'isr', 'log-start-offset', 'high-watermark'],
+          [
+            'partition',
+            'leader',
+            'epoch',
+            'replicas',
+            'isr',
+            'log-start-offset',
+            'high-watermark',
+            'status',
+            ...(dataDir === undefined ? [] : ['dirty-ratio', 'last-clean']),
+          ],
           description.partitions.map((p) => [
             p.partition,
             p.leader,
@@ -205,12 +244,52 @@ async function describe(argv: string[]): Promise<number> {
             `[${p.isr.join(' ')}]`,
             p.logStartOffset,
             p.highWatermark,
+            partitionStatus(p),
+            ...(dataDir === undefined
+              ? []
+              : [p.dirtyRatio === undefined ? null : p.dirtyRatio.toFixed(3), p.lastCleanTime ?? null]),
           ]),
         ),
       ],
     ]),
   );
   return 0;
+}
+
+function isCompacted(configs: readonly ConfigEntry[]): boolean {
+  return configs.some((c) => c.name === 'cleanup.policy' && (c.value ?? '').split(',').includes('compact'));
+}
+
+/** The partition's dirty ratio and last clean time from a local data dir (compacted partitions only). */
+function cleaningOf(
+  dataDir: string | undefined,
+  topic: string,
+  partition: number,
+): { dirtyRatio?: number; lastCleanTime?: string } {
+  if (dataDir === undefined) return {};
+  const status = readCleaningStatus(dataDir, topic, partition);
+  if (status === undefined) return {};
+  return {
+    dirtyRatio: status.dirtyRatio,
+    ...(status.lastCleanTimeMs === undefined
+      ? {}
+      : { lastCleanTime: new Date(status.lastCleanTimeMs).toISOString() }),
+  };
+}
+
+/** What an operator must notice about a partition: no leader, or replicas out of sync. */
+function partitionStatus(p: {
+  leader: number;
+  underReplicated: boolean;
+  offlineReplicas: readonly number[];
+}): string {
+  if (p.leader < 0) return 'offline';
+  if (p.underReplicated) {
+    return p.offlineReplicas.length > 0
+      ? `under-replicated (offline: ${p.offlineReplicas.join(' ')})`
+      : 'under-replicated';
+  }
+  return 'ok';
 }
 
 function configRow(c: ConfigEntry): (string | null)[] {
@@ -243,13 +322,19 @@ async function remove(argv: string[]): Promise<number> {
 }
 
 async function addPartitions(argv: string[]): Promise<number> {
-  const { values, positionals } = parseClientArgs(argv, { num: { type: 'string', short: 'n' } });
+  const { values, positionals } = parseClientArgs(argv, {
+    num: { type: 'string', short: 'n' },
+    'replica-assignment': { type: 'string' },
+  });
   if (positionals.length !== 1) throw new UsageError('topic add-partitions needs exactly one topic name');
   const total = intFlag(values.num, '--num', 1);
   if (total === undefined) throw new UsageError('topic add-partitions needs --num <total partitions>');
   const format = formatOf(values.format);
   const name = positionals[0]!;
-  await withCluster(brokersOf(values.brokers), (cluster) => new Admin(cluster).createPartitions(name, total));
+  const assignments = replicaAssignmentFlag(values['replica-assignment']);
+  await withCluster(brokersOf(values.brokers), (cluster) =>
+    new Admin(cluster).createPartitions(name, total, { assignments }),
+  );
   if (format === 'json') outJson({ name, partitionCount: total });
   else out(renderTable(['topic', 'status', 'partitions'], [[name, 'OK', total]]));
   return 0;

@@ -15,6 +15,15 @@ const MIN_CHUNK = zlib.constants.Z_MIN_CHUNK;
 
 /** Inflates `data`; more than `maxBytes` of output is refused as a decompression bomb. */
 export function gzipDecompress(data: Uint8Array, maxBytes: number): Buffer {
+  // The last member's ISIZE (its size mod 2^32) is at most the whole output: past the limit, the
+  // stream is refused without inflating it. A forged trailer only gets as far as the limit below.
+  const isize = data[0] === 0x1f && data[1] === 0x8b ? trailerSize(data) : undefined;
+  if (isize !== undefined && isize > maxBytes) {
+    // More than deflate can reach from this input is a forged trailer, not a bomb.
+    if (isize > data.length * MAX_DEFLATE_RATIO)
+      throw new CorruptRecordError('corrupt gzip data: impossible ISIZE');
+    throw new InvalidRecordError(`gzip data inflates beyond ${maxBytes} bytes (declares ${isize})`);
+  }
   try {
     // maxOutputLength makes zlib stop as soon as the output would pass the limit. chunkSize: zlib
     // otherwise grows its output 16 KiB at a time and joins the pieces at the end.
@@ -37,8 +46,13 @@ export function gzipDecompress(data: Uint8Array, maxBytes: number): Buffer {
  * this much input, so a lying trailer cannot make a small batch allocate a large buffer.
  */
 function outputChunkSize(data: Uint8Array, maxBytes: number): number {
-  if (data.length < 18) return MIN_CHUNK;
-  const end = data.byteOffset + data.length;
-  const isize = new DataView(data.buffer, end - 4, 4).getUint32(0, true);
+  const isize = trailerSize(data);
+  if (isize === undefined) return MIN_CHUNK;
   return Math.max(MIN_CHUNK, Math.min(isize + 1, maxBytes + 1, data.length * MAX_DEFLATE_RATIO));
+}
+
+/** ISIZE of the last member (uint32 LE at the very end), when the data can hold a gzip member. */
+function trailerSize(data: Uint8Array): number | undefined {
+  if (data.length < 18) return undefined;
+  return new DataView(data.buffer, data.byteOffset + data.length - 4, 4).getUint32(0, true);
 }

@@ -65,19 +65,67 @@ export function lz4Compress(data: Uint8Array, options: Lz4Options = {}): Buffer 
   return Buffer.concat(parts);
 }
 
+/** One data block of a frame, located but not decoded. */
+interface Lz4Block {
+  readonly data: Buffer;
+  readonly stored: boolean;
+  /** Exactly what the block decodes to (for a compressed block, counted from its sequences). */
+  readonly decodedSize: number;
+  /** The block may refer back into the frame's earlier output. */
+  readonly dependent: boolean;
+  /** The first block of its frame (a dependent block's window starts empty). */
+  readonly firstOfFrame: boolean;
+}
+
 /**
- * Decodes one or more LZ4 frames. Output past `maxBytes` is refused: each block is inflated into
- * at most the room left. The header checksum is accepted in either the standard or the pre-0.10
- * form, as legacy messages may carry both.
+ * Decodes one or more LZ4 frames. Output past `maxBytes` is refused before anything is inflated:
+ * the frames are walked first and every block's decoded size is counted from its sequences (cheap:
+ * literals are skipped, no output is written), so a bomb costs one pass over its compressed bytes.
+ * The header checksum is accepted in either the standard or the pre-0.10 form, as legacy messages
+ * may carry both.
  */
 export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const out: Buffer[] = [];
+  const blocks = locateBlocks(input, maxBytes);
+  let total = 0;
+  for (const block of blocks) total += block.decodedSize;
+  const out = Buffer.allocUnsafe(total);
+  let position = 0;
+  let frameStart = 0;
+  for (const block of blocks) {
+    if (block.firstOfFrame) frameStart = position;
+    if (block.stored) {
+      block.data.copy(out, position);
+    } else {
+      // A dependent block sees at most the last 64 KiB of its frame's output (lz4's window).
+      const dict = block.dependent
+        ? out.subarray(Math.max(frameStart, position - WINDOW), position)
+        : undefined;
+      const decoded = decodeBlock(
+        block.data,
+        block.decodedSize,
+        dict !== undefined && dict.length > 0 ? dict : undefined,
+      );
+      if (decoded.length !== block.decodedSize) {
+        throw new CorruptRecordError(`corrupt lz4 block: ${decoded.length} bytes, not ${block.decodedSize}`);
+      }
+      decoded.copy(out, position);
+    }
+    position += block.decodedSize;
+  }
+  return out;
+}
+
+/** Walks the frames, checking their descriptors and block sizes, and refuses output past `maxBytes`. */
+function locateBlocks(input: Buffer, maxBytes: number): Lz4Block[] {
+  const blocks: Lz4Block[] = [];
   let total = 0;
   let position = 0;
   const need = (n: number) => {
     if (position + n > input.length) throw new CorruptRecordError('truncated lz4 frame');
   };
+  const tooLarge = (what: string) =>
+    new InvalidRecordError(`lz4 data inflates beyond ${maxBytes} bytes${what}`);
   while (position < input.length) {
     need(4);
     const magic = input.readUInt32LE(position);
@@ -99,9 +147,7 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
     if (flg & FLG_CONTENT_SIZE) {
       need(8);
       const contentSize = input.readBigUInt64LE(position);
-      if (contentSize > BigInt(maxBytes - total)) {
-        throw new InvalidRecordError(`lz4 data inflates beyond ${maxBytes} bytes (declares ${contentSize})`);
-      }
+      if (contentSize > BigInt(maxBytes - total)) throw tooLarge(` (declares ${contentSize})`);
       position += 8;
     }
     need(1);
@@ -113,8 +159,8 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
       throw new CorruptRecordError('lz4 frame descriptor checksum mismatch');
     }
     position++;
-    const independent = (flg & FLG_BLOCK_INDEPENDENCE) !== 0;
-    const frameOutput: Buffer[] = [];
+    const dependent = (flg & FLG_BLOCK_INDEPENDENCE) === 0;
+    let firstOfFrame = true;
     for (;;) {
       need(4);
       const word = input.readUInt32LE(position);
@@ -124,25 +170,22 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
       if (size > blockMaxSize)
         throw new CorruptRecordError(`lz4 block of ${size} bytes exceeds its frame's maximum`);
       need(size);
-      const block = input.subarray(position, position + size);
+      const data = input.subarray(position, position + size);
       position += size;
       if (flg & FLG_BLOCK_CHECKSUM) {
         need(4);
-        if (input.readUInt32LE(position) !== xxhash32(block))
+        if (input.readUInt32LE(position) !== xxhash32(data))
           throw new CorruptRecordError('lz4 block checksum mismatch');
         position += 4;
       }
-      const room = Math.min(blockMaxSize, maxBytes - total);
-      let decoded: Buffer;
-      if (word & UNCOMPRESSED_BIT) {
-        if (size > room) throw new InvalidRecordError(`lz4 data inflates beyond ${maxBytes} bytes`);
-        decoded = block;
-      } else {
-        decoded = decodeBlock(block, room, maxBytes, independent ? undefined : lastWindow(frameOutput));
-      }
-      total += decoded.length;
-      frameOutput.push(decoded);
-      out.push(decoded);
+      const stored = (word & UNCOMPRESSED_BIT) !== 0;
+      const decodedSize = stored ? size : decodedBlockSize(data);
+      if (decodedSize > blockMaxSize)
+        throw new CorruptRecordError(`lz4 block decodes to ${decodedSize} bytes, past its frame's maximum`);
+      total += decodedSize;
+      if (total > maxBytes) throw tooLarge('');
+      blocks.push({ data, stored, decodedSize, dependent, firstOfFrame });
+      firstOfFrame = false;
     }
     // The content checksum is read past, not verified, as Kafka's KafkaLZ4BlockInputStream does.
     if (flg & FLG_CONTENT_CHECKSUM) {
@@ -150,29 +193,54 @@ export function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
       position += 4;
     }
   }
-  return out.length === 1 ? out[0]! : Buffer.concat(out, total);
+  return blocks;
 }
 
-function decodeBlock(block: Buffer, room: number, maxBytes: number, dict: Buffer | undefined): Buffer {
+/**
+ * What an LZ4 block (`lz4_Block_format.md`) decodes to, from its sequences alone: each is a token
+ * (literal length, match length - 4, 4 bits each, 15 meaning "more bytes follow, each added, until
+ * one below 255"), the literals, a 2-byte offset, and the last sequence ends after its literals.
+ */
+export function decodedBlockSize(block: Buffer): number {
+  let size = 0;
+  let p = 0;
+  const end = block.length;
+  const corrupt = () => new CorruptRecordError('corrupt lz4 block: sequence runs past its end');
+  const extended = (base: number): number => {
+    let length = base;
+    if (base !== 15) return length;
+    for (;;) {
+      if (p >= end) throw corrupt();
+      const b = block[p++]!;
+      length += b;
+      if (b !== 255) return length;
+    }
+  };
+  while (p < end) {
+    const token = block[p++]!;
+    const literals = extended(token >> 4);
+    p += literals;
+    size += literals;
+    if (p > end) throw corrupt();
+    if (p === end) return size; // the last sequence: literals only
+    if (p + 2 > end) throw corrupt();
+    p += 2;
+    size += extended(token & 0x0f) + 4;
+  }
+  if (end === 0) throw new CorruptRecordError('corrupt lz4 block: empty');
+  throw corrupt();
+}
+
+function decodeBlock(block: Buffer, size: number, dict: Buffer | undefined): Buffer {
   // lz4-napi's uncompressSync takes the output capacity as a 4-byte LE prefix and fails past it.
   const framed = Buffer.allocUnsafe(4 + block.length);
-  framed.writeUInt32LE(Math.max(0, room), 0);
+  framed.writeUInt32LE(size, 0);
   block.copy(framed, 4);
   try {
     return dict ? lz4.uncompressSync(framed, dict) : lz4.uncompressSync(framed);
   } catch (error) {
-    const message = (error as Error).message;
-    if (/too small/.test(message)) {
-      throw new InvalidRecordError(`lz4 data inflates beyond ${maxBytes} bytes`, { cause: error });
-    }
-    throw new CorruptRecordError(`corrupt lz4 block: ${message}`, { cause: error });
+    throw new CorruptRecordError(`corrupt lz4 block: ${(error as Error).message}`, { cause: error });
   }
-}
-
-function lastWindow(blocks: Buffer[]): Buffer | undefined {
-  if (blocks.length === 0) return undefined;
-  const all = blocks.length === 1 ? blocks[0]! : Buffer.concat(blocks);
-  return all.length > WINDOW ? all.subarray(all.length - WINDOW) : all;
 }
 
 /** HC over the descriptor (FLG..before HC); the broken form starts at the magic number. */

@@ -8,6 +8,7 @@ import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterClientQuotas } from './alter-client-quotas.js';
 import { AlterConfigs } from './alter-configs.js';
 import { ApiVersions } from './api-versions.js';
+import { ControlledShutdown } from './controlled-shutdown.js';
 import { CreateAcls } from './create-acls.js';
 import { CreatePartitions } from './create-partitions.js';
 import { CreateTopics } from './create-topics.js';
@@ -51,6 +52,7 @@ export {
   AlterClientQuotas,
   AlterConfigs,
   ApiVersions,
+  ControlledShutdown,
   CreateAcls,
   CreatePartitions,
   CreateTopics,
@@ -94,6 +96,7 @@ const ALL: readonly ApiSpec[] = [
   Fetch,
   ListOffsets,
   Metadata,
+  ControlledShutdown,
   OffsetCommit,
   OffsetFetch,
   FindCoordinator,

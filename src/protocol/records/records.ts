@@ -301,7 +301,8 @@ export function writeVarlong(buffer: Buffer, position: number, value: bigint): n
   return position;
 }
 
-interface Reader {
+/** A read position in a buffer (the varint readers move it). */
+export interface Reader {
   buffer: Buffer;
   position: number;
 }
@@ -312,7 +313,7 @@ function readByte(reader: Reader): number {
   return reader.buffer[reader.position++]!;
 }
 
-function readVarint(reader: Reader): number {
+export function readVarint(reader: Reader): number {
   let raw = 0;
   let shift = 0;
   for (;;) {
@@ -325,7 +326,7 @@ function readVarint(reader: Reader): number {
   return (raw >>> 1) ^ -(raw & 1);
 }
 
-function readVarlong(reader: Reader): bigint {
+export function readVarlong(reader: Reader): bigint {
   let raw = 0n;
   let shift = 0n;
   for (;;) {

@@ -5,7 +5,6 @@ Takes the bootstrap address in BOOTSTRAP, prints PASS/FAIL per check and ends wi
 `admin-offsets: N passed, M failed`; exit status 0 only when M is 0.
 """
 import os
-import sys
 import time
 import uuid
 
@@ -13,14 +12,13 @@ from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from scenario import Scenario
+
 BOOTSTRAP = os.environ.get("BOOTSTRAP", "127.0.0.1:9092").split(",")
 RUN = uuid.uuid4().hex[:8]
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("PASS " if ok else "FAIL ") + name + ((" — " + str(detail)) if detail and not ok else ""))
+scenario = Scenario("admin-offsets")
+check = scenario.check
+finish = scenario.finish
 
 
 def attempt(name, fn):
@@ -30,13 +28,6 @@ def attempt(name, fn):
     except Exception as e:  # noqa: BLE001 - report every client error as a failed check
         check(name, False, "%s: %s" % (type(e).__name__, e))
         return None
-
-
-def finish():
-    passed = sum(1 for r in results if r)
-    failed = len(results) - passed
-    print("admin-offsets: %d passed, %d failed" % (passed, failed))
-    sys.exit(0 if failed == 0 else 1)
 
 
 topic = "admin_offsets_" + RUN

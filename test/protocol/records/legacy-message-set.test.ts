@@ -119,6 +119,38 @@ describe('legacy message sets (magic v0/v1)', () => {
     assert.throws(() => downConvertRecords(v2Batch(CompressionCodec.Zstd), 1, 0n), /zstd/);
   });
 
+  it('answers within the size of the read, cutting the last message as Kafka does', () => {
+    const stored = Buffer.concat([0n, 3n, 6n, 9n].map((base) => v2Batch(CompressionCodec.None, base)));
+    const whole = Buffer.concat(
+      [0n, 3n, 6n, 9n].map((base) => downConvertRecords(v2Batch(CompressionCodec.None, base), 1, 0n)),
+    );
+    assert.ok(whole.length > stored.length, 'v1 messages take more room than the v2 batches');
+    const answer = downConvertRecords(stored, 1, 0n);
+    assert.equal(answer.length, stored.length);
+    assert.deepEqual(answer, whole.subarray(0, stored.length));
+    assert.deepEqual(answer.subarray(0, V1.length), V1, 'the first batch is whole');
+  });
+
+  it('always sends the whole first converted batch, even beyond the size of the read', () => {
+    const stored = v2Batch(CompressionCodec.None);
+    const answer = downConvertRecords(stored, 1, 0n);
+    assert.ok(answer.length > stored.length);
+    assert.deepEqual(answer, V1);
+  });
+
+  it('stops before a zstd batch that follows convertible ones', () => {
+    const stored = Buffer.concat([v2Batch(CompressionCodec.None), v2Batch(CompressionCodec.Zstd, 3n)]);
+    assert.deepEqual(downConvertRecords(stored, 1, 0n), V1);
+  });
+
+  it('keeps every record of a compressed batch fetched from its middle, in one wrapper', () => {
+    const set = downConvertRecords(v2Batch(CompressionCodec.Gzip), 1, 1n);
+    assert.deepEqual(
+      flattenMessageSet(set, 1 << 20).records.map((r) => r.offset),
+      [0n, 1n, 2n],
+    );
+  });
+
   it('rejects a truncated wrapper, a bad CRC, nested compression and unknown codecs', () => {
     assert.throws(
       () => flattenMessageSet(V1_GZIP.subarray(0, V1_GZIP.length - 10), 1 << 20),

@@ -1,0 +1,31 @@
+import { errorCodeOf } from '../../protocol/errors.js';
+import { ControlledShutdown } from '../../protocol/messages/controlled-shutdown.js';
+import type { Handler } from './handler.js';
+
+interface ControlledShutdownRequest {
+  brokerId: number;
+  brokerEpoch?: bigint;
+}
+
+/**
+ * ControlledShutdown (v1-v3), served by the controller: moves leadership off the stopping broker
+ * and answers with the partitions it still leads. Any other broker (and a single node, which has
+ * no one to hand over to) answers NOT_CONTROLLER.
+ */
+export const controlledShutdownHandler: Handler<ControlledShutdownRequest> = {
+  api: ControlledShutdown,
+  minVersion: 1,
+  maxVersion: 3,
+  async handle(request, _version, context) {
+    const controller = context.services.controller;
+    if (!controller) return { errorCode: errorCodeOf('NOT_CONTROLLER'), remainingPartitions: [] };
+    const result = await controller.controlledShutdown(request.brokerId, request.brokerEpoch ?? -1n);
+    return {
+      errorCode: errorCodeOf(result.error),
+      remainingPartitions: result.remaining.map((tp) => ({
+        topicName: tp.topic,
+        partitionIndex: tp.partition,
+      })),
+    };
+  },
+};

@@ -1,0 +1,173 @@
+import type { BrokerMetrics } from '../../metrics/broker-metrics.js';
+import type { AdminRequest } from '../admin-server.js';
+import { HttpError } from '../http-response.js';
+import type { RestClient } from '../rest/rest-client.js';
+import { jsonBody, type RestRouter } from '../rest/router.js';
+import { javascriptFilter, jsonPathFilter, type ScanStart, scanMessages } from './message-scan.js';
+
+export interface ConsoleApiOptions {
+  readonly version: string;
+  /** Per-topic counters since start, for live throughput charts (rates are taken by the page). */
+  readonly metrics: BrokerMetrics | undefined;
+  /** The broker's transactions (its coordinator's view). */
+  readonly transactions: () => readonly { transactionalId: string; producerId: bigint; state: string }[];
+}
+
+/** Largest page of messages and widest scan one request may ask for. */
+const MAX_LIMIT = 1000;
+const MAX_SCAN = 1_000_000;
+
+/**
+ * What the console needs beyond REST Proxy's API: a cluster overview in one call, live counters,
+ * a message browser that scans and filters on the server, transactions and offset resets.
+ */
+export function addConsoleApiRoutes(router: RestRouter, rest: RestClient, options: ConsoleApiOptions): void {
+  router
+    .add('GET', '/v1/console/overview', async () => {
+      const metadata = await rest.cluster.metadata(null);
+      let partitions = 0;
+      let underReplicated = 0;
+      let offline = 0;
+      for (const t of metadata.topics) {
+        for (const p of t.partitions) {
+          partitions++;
+          if (p.isr.length < p.replicas.length) underReplicated++;
+          if (p.leader < 0) offline++;
+        }
+      }
+      const groups = await rest.groups.listGroups();
+      return {
+        status: 200,
+        body: {
+          clusterId: metadata.clusterId,
+          version: options.version,
+          controllerId: metadata.controllerId,
+          brokers: [...metadata.brokers].sort((a, b) => a.nodeId - b.nodeId),
+          topics: metadata.topics.length,
+          partitions,
+          underReplicated,
+          offline,
+          groups: groups.length,
+        },
+      };
+    })
+    .add('GET', '/v1/console/stats', async () => {
+      const counters = options.metrics ? await options.metrics.topicTotals() : [];
+      return { status: 200, body: { timeMs: Date.now(), topics: counters } };
+    })
+    .add('GET', '/v1/console/topics/:topic/partitions', async (_request, p) => {
+      const [topic] = await rest.admin.describeTopics([p.topic!]);
+      const queries = (spec: 'earliest' | 'latest') =>
+        rest.admin.listOffsets(
+          topic!.partitions.map((x) => ({ topic: p.topic!, partition: x.partition, spec })),
+        );
+      const [earliest, latest] = await Promise.all([queries('earliest'), queries('latest')]);
+      return {
+        status: 200,
+        body: topic!.partitions.map((x, i) => ({
+          partition: x.partition,
+          leader: x.leader,
+          leaderEpoch: x.leaderEpoch,
+          replicas: x.replicas,
+          isr: x.isr,
+          offlineReplicas: x.offlineReplicas,
+          underReplicated: x.isr.length < x.replicas.length,
+          startOffset: String(earliest[i]!.offset),
+          endOffset: String(latest[i]!.offset),
+        })),
+      };
+    })
+    .add('GET', '/v1/console/transactions', async () => ({
+      status: 200,
+      body: options.transactions().map((t) => ({ ...t, producerId: String(t.producerId) })),
+    }))
+    .add('GET', '/v1/console/topics/:topic/messages', async (request, p) => ({
+      status: 200,
+      contentType: 'application/x-ndjson',
+      stream: scanMessages(rest.cluster, scanRequestOf(request, p.topic!)),
+    }))
+    .add('POST', '/v1/console/groups/:group/reset-offsets', async (request, p) => {
+      const body = await jsonBody<{ to?: unknown; value?: unknown; topic?: unknown; execute?: unknown }>(
+        request,
+      );
+      const spec = resetSpecOf(body.to, body.value);
+      const topics = typeof body.topic === 'string' && body.topic !== '' ? [body.topic] : null;
+      const plan = await rest.groups.resetOffsets(p.group!, topics, spec, { dryRun: body.execute !== true });
+      return {
+        status: 200,
+        body: plan.map((o) => ({
+          topic: o.topic,
+          partition: o.partition,
+          currentOffset: o.currentOffset === null ? null : String(o.currentOffset),
+          newOffset: String(o.newOffset),
+        })),
+      };
+    });
+}
+
+function scanRequestOf(request: AdminRequest, topic: string) {
+  const q = request.query;
+  const int = (name: string, fallback: number, max: number) => {
+    const raw = q.get(name);
+    if (raw === null || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0)
+      throw new HttpError(400, `${name} must be a non-negative integer`, 40002);
+    return Math.min(n, max);
+  };
+  const partitionRaw = q.get('partition');
+  const partition =
+    partitionRaw === null || partitionRaw === '' || partitionRaw === 'all'
+      ? null
+      : int('partition', 0, 1 << 30);
+  const from = q.get('from') ?? 'beginning';
+  let start: ScanStart;
+  if (from === 'beginning' || from === 'end') start = { kind: from };
+  else if (/^offset:\d+$/.test(from)) start = { kind: 'offset', offset: BigInt(from.slice(7)) };
+  else if (/^timestamp:\d+$/.test(from)) start = { kind: 'timestamp', timestamp: BigInt(from.slice(10)) };
+  else throw new HttpError(400, 'from must be beginning, end, offset:N or timestamp:MS', 40002);
+  const filterText = q.get('filter') ?? '';
+  const filterType = q.get('filterType') ?? 'js';
+  const filter =
+    filterText.trim() === ''
+      ? null
+      : filterType === 'jsonpath'
+        ? jsonPathFilter(filterText)
+        : filterType === 'js'
+          ? javascriptFilter(filterText)
+          : (() => {
+              throw new HttpError(400, 'filterType must be js or jsonpath', 40002);
+            })();
+  return {
+    topic,
+    partition,
+    start,
+    limit: Math.max(1, int('limit', 50, MAX_LIMIT)),
+    scanLimit: Math.max(1, int('scanLimit', 10_000, MAX_SCAN)),
+    filter,
+  };
+}
+
+function resetSpecOf(to: unknown, value: unknown) {
+  switch (to) {
+    case 'earliest':
+    case 'latest':
+      return to;
+    case 'offset':
+      if (typeof value !== 'string' && typeof value !== 'number')
+        throw new HttpError(400, 'value: the offset', 40002);
+      return { offset: BigInt(value) };
+    case 'timestamp':
+      if (typeof value !== 'string' && typeof value !== 'number')
+        throw new HttpError(400, 'value: the time in ms', 40002);
+      return {
+        timestamp: BigInt(typeof value === 'string' && !/^\d+$/.test(value) ? Date.parse(value) : value),
+      };
+    case 'shift-by':
+      if (typeof value !== 'string' && typeof value !== 'number')
+        throw new HttpError(400, 'value: how far to shift', 40002);
+      return { shiftBy: BigInt(value) };
+    default:
+      throw new HttpError(400, 'to must be earliest, latest, offset, timestamp or shift-by', 40002);
+  }
+}
