@@ -12,6 +12,8 @@ import { type AdminHttp, startAdminHttp } from '../http/admin.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { serviceMetricsSources } from '../metrics/service-sources.js';
 import { Listener } from '../net/listener.js';
+import { ClientQuotas } from '../security/quotas/client-quotas.js';
+import { LocalQuotaStore } from '../security/quotas/quota-store.js';
 import { DataDirLock } from '../storage/data-dir-lock.js';
 import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -291,6 +293,7 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
+      quotas: await this.loadClientQuotas(dataDir),
       controller: cluster,
       cluster:
         cluster?.store ??
@@ -371,6 +374,21 @@ export class Broker {
       },
       'listening',
     );
+  }
+
+  /** Client quota configs from the data directory, and the managers that enforce them. */
+  private async loadClientQuotas(dataDir: string): Promise<ClientQuotas> {
+    const store = new LocalQuotaStore(dataDir);
+    await store.load();
+    const setting = (name: string) => {
+      const value = Number(this.config.values.get(name));
+      if (value < 1) throw new InvalidConfigError(`${name} must be at least 1, got ${value}`);
+      return value;
+    };
+    return new ClientQuotas(store, {
+      windowNum: setting('quota.window.num'),
+      windowSizeSeconds: setting('quota.window.size.seconds'),
+    });
   }
 
   /** The logger of one part of the broker, at its own level when `--log-level` names one. */

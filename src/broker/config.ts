@@ -360,6 +360,18 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Pause between controlled shutdown attempts',
   },
   {
+    name: 'quota.window.num',
+    type: 'int',
+    default: '11',
+    doc: 'Samples kept in memory for client quotas',
+  },
+  {
+    name: 'quota.window.size.seconds',
+    type: 'int',
+    default: '1',
+    doc: 'Time span of each client quota sample',
+  },
+  {
     name: 'shutdown.timeout.ms',
     type: 'long',
     default: '30000',

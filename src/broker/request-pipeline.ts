@@ -8,6 +8,7 @@ import { ApiVersions } from '../protocol/messages/api-versions.js';
 import type { Logger } from '../util/logger.js';
 import type { Handler, RequestContext } from './handlers/handler.js';
 import type { HandlerRegistry } from './handlers/registry.js';
+import { RequestQuotas } from './request-quotas.js';
 import type { BrokerServices } from './services.js';
 
 const API_VERSIONS_KEY = 18;
@@ -18,11 +19,16 @@ const API_VERSIONS_KEY = 18;
  * ApiVersions, which answers UNSUPPORTED_VERSION in v0 layout so clients can downgrade (KIP-511).
  */
 export class RequestPipeline implements FrameProcessor {
+  private readonly quotas: RequestQuotas | undefined;
+
   constructor(
     private readonly registry: HandlerRegistry,
     private readonly services: BrokerServices,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    const { quotas, clock } = services;
+    this.quotas = quotas ? new RequestQuotas(quotas, () => clock.monotonicMs()) : undefined;
+  }
 
   process(frame: Buffer, connection: ConnectionInfo): Promise<Buffer | null> | Buffer | null {
     if (frame.length < 8) throw new CloseConnectionError(`request of ${frame.length} bytes is too short`);
@@ -58,6 +64,9 @@ export class RequestPipeline implements FrameProcessor {
       services: this.services,
       logger: this.logger,
     };
+    const quotas = this.quotas?.enabled ? this.quotas : undefined;
+    if (quotas)
+      return this.processWithQuotas(quotas, handler, body, apiVersion, context, frame.length, connection);
     // Local time is the handler's own work; remote time is what it then waited for (long polls,
     // coordinator writes), as Kafka's RequestMetrics split them.
     const metrics = this.services.metrics;
@@ -81,6 +90,57 @@ export class RequestPipeline implements FrameProcessor {
       });
     }
     return done(result);
+  }
+
+  /**
+   * The request measured against the client's quotas. Over quota, the response carries the
+   * throttle time and the connection is muted for it (KIP-219); clients too old to throttle
+   * themselves also get their response held back that long, as Kafka does.
+   */
+  private processWithQuotas(
+    quotas: RequestQuotas,
+    handler: Handler,
+    body: unknown,
+    version: number,
+    context: RequestContext,
+    requestBytes: number,
+    connection: ConnectionInfo,
+  ): Promise<Buffer | null> | Buffer | null {
+    quotas.limitRequest(handler.api.apiKey, body, context);
+    const metrics = this.services.metrics;
+    const started = process.hrtime.bigint();
+    const result = handler.handle(body, version, context);
+    const syncNanos = Number(process.hrtime.bigint() - started);
+    const finish = (response: unknown): Promise<Buffer | null> | Buffer | null => {
+      metrics?.requestCompleted(
+        handler.api.name,
+        version,
+        syncNanos / 1e6,
+        Number(process.hrtime.bigint() - started) / 1e6 - syncNanos / 1e6,
+      );
+      const encodeStarted = process.hrtime.bigint();
+      const correlationId = context.header.correlationId;
+      let frame = this.encode(handler, version, correlationId, response);
+      const throttleMs = quotas.record(
+        {
+          apiKey: handler.api.apiKey,
+          requestBytes,
+          responseBytes: frame?.length ?? 0,
+          handlerNanos: syncNanos + Number(process.hrtime.bigint() - encodeStarted),
+        },
+        body,
+        context,
+      );
+      if (throttleMs <= 0) return frame;
+      if (frame && typeof response === 'object' && response !== null && 'throttleTimeMs' in response) {
+        frame = this.encode(handler, version, correlationId, { ...response, throttleTimeMs: throttleMs });
+      }
+      connection.throttle?.(throttleMs);
+      if (!frame || quotas.clientThrottles(handler.api.apiKey, version)) return frame;
+      const held = frame;
+      return new Promise((resolve) => setTimeout(() => resolve(held), throttleMs));
+    };
+    return result instanceof Promise ? result.then(finish) : finish(result);
   }
 
   private encode(handler: Handler, version: number, correlationId: number, response: unknown): Buffer | null {

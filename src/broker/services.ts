@@ -3,6 +3,7 @@ import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import type { ClientQuotas } from '../security/quotas/client-quotas.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
@@ -24,6 +25,8 @@ export interface BrokerServices {
   readonly txn?: TransactionCoordinator;
   readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
+  /** Client quotas (produce/fetch byte rates, request time) and their configs. */
+  readonly quotas?: ClientQuotas;
   /** Prometheus metrics, when the admin HTTP port that serves them is enabled. */
   readonly metrics?: BrokerMetrics;
   /** Live brokers, the controller and partition leaders (trivial on a single node). */

@@ -4,6 +4,7 @@ import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
 import { PERF_HELP, perfCommand } from './commands/perf.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
+import { QUOTA_HELP, quotaCommand } from './commands/quota.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
 import { TOPIC_HELP, topicCommand } from './commands/topic.js';
@@ -23,6 +24,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: 'list, describe (offsets and lag), delete consumer groups; reset offsets',
   },
   txn: { run: txnCommand, summary: 'list and describe transactions' },
+  quota: {
+    run: quotaCommand,
+    summary: 'set, list and delete client quotas (byte rates, request percentage)',
+  },
   perf: {
     run: perfCommand,
     summary: 'load tests: produce or consume as fast as possible, with latency percentiles',
@@ -63,4 +68,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PERF_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PERF_HELP, PRODUCE_HELP, QUOTA_HELP, START_HELP, TOPIC_HELP, TXN_HELP };

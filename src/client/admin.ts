@@ -6,10 +6,12 @@
  * partition's leader. Errors carry the Kafka error name (`KafkaResponseError`).
  */
 import {
+  AlterClientQuotas,
   CreatePartitions,
   CreateTopics,
   DeleteRecords,
   DeleteTopics,
+  DescribeClientQuotas,
   DescribeConfigs,
   IncrementalAlterConfigs,
   ListOffsets,
@@ -17,6 +19,38 @@ import {
 import type { BrokerNode, ClusterClient, TopicMetadata } from './cluster-client.js';
 import type { Connection } from './connection.js';
 import { type KafkaResponseError, responseError, throwIfError } from './errors.js';
+
+/**
+ * A client quota entity: `user`, `client-id` or `ip` → name, where null is the `<default>` entity.
+ * `{ user: 'alice', 'client-id': null }` is alice's default for any client id.
+ */
+export type ClientQuotaEntity = Readonly<Record<string, string | null>>;
+
+/** A describe filter component: an exact name, null for the default entity, undefined for any. */
+export interface ClientQuotaFilterComponent {
+  readonly entityType: string;
+  readonly match?: string | null;
+}
+
+export interface ClientQuotaEntry {
+  readonly entity: ClientQuotaEntity;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/** Changes to one entity's quotas: a number sets the key, null removes it. */
+export interface ClientQuotaAlteration {
+  readonly entity: ClientQuotaEntity;
+  readonly ops: Readonly<Record<string, number | null>>;
+}
+
+/** Kafka's DescribeClientQuotas match types. */
+const QUOTA_MATCH = { exact: 0, default: 1, any: 2 } as const;
+
+function entityOf(
+  components: readonly { entityType: string; entityName: string | null }[],
+): ClientQuotaEntity {
+  return Object.fromEntries(components.map((c) => [c.entityType, c.entityName]));
+}
 
 /** Kafka's ConfigResource.Type codes. */
 export const ConfigResourceType = { topic: 2, broker: 4, group: 32 } as const;
@@ -364,6 +398,56 @@ export class Admin {
       }
     }
     return out;
+  }
+
+  /** Quota entries matching every component (and, if `strict`, no other entity type). */
+  async describeClientQuotas(
+    components: readonly ClientQuotaFilterComponent[],
+    options: { strict?: boolean } = {},
+  ): Promise<ClientQuotaEntry[]> {
+    const connection = await this.cluster.anyConnection();
+    const body = await connection.send(DescribeClientQuotas, {
+      components: components.map((c) => ({
+        entityType: c.entityType,
+        matchType:
+          c.match === undefined
+            ? QUOTA_MATCH.any
+            : c.match === null
+              ? QUOTA_MATCH.default
+              : QUOTA_MATCH.exact,
+        match: c.match ?? null,
+      })),
+      strict: options.strict ?? false,
+    });
+    throwIfError(body.errorCode, 'client quotas', body.errorMessage);
+    return (body.entries ?? []).map((e: any) => ({
+      entity: entityOf(e.entity),
+      values: Object.fromEntries(e.values.map((v: any) => [v.key, v.value])),
+    }));
+  }
+
+  /** Sets and removes quota keys; one result per alteration, with its error or null. */
+  async alterClientQuotas(
+    alterations: readonly ClientQuotaAlteration[],
+    options: { validateOnly?: boolean } = {},
+  ): Promise<{ entity: ClientQuotaEntity; error: KafkaResponseError | null }[]> {
+    const connection = await this.cluster.anyConnection();
+    const body = await connection.send(AlterClientQuotas, {
+      entries: alterations.map((a) => ({
+        entity: Object.entries(a.entity).map(([entityType, entityName]) => ({ entityType, entityName })),
+        ops: Object.entries(a.ops).map(([key, value]) => ({
+          key,
+          value: value ?? 0,
+          remove: value === null,
+        })),
+      })),
+      validateOnly: options.validateOnly ?? false,
+    });
+    return body.entries.map((e: any) => {
+      const entity = entityOf(e.entity);
+      const where = `quota entity ${JSON.stringify(entity)}`;
+      return { entity, error: e.errorCode === 0 ? null : responseError(e.errorCode, where, e.errorMessage) };
+    });
   }
 
   private async configConnection(resource: ConfigResource): Promise<Connection> {

@@ -33,6 +33,8 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.CreatePartitions, { min: 0, max: 3 }],
   [ApiKey.DeleteGroups, { min: 0, max: 2 }],
   [ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }],
+  [ApiKey.DescribeClientQuotas, { min: 0, max: 1 }],
+  [ApiKey.AlterClientQuotas, { min: 0, max: 1 }],
   [ApiKey.OffsetForLeaderEpoch, { min: 3, max: 4 }], // v3: replicaId (followers and consumers)
   // Group membership (GroupMember): v4+ JoinGroup asks for a member id first (KIP-394), handled.
   [ApiKey.JoinGroup, { min: 1, max: 9 }],

@@ -9,6 +9,8 @@ export class CloseConnectionError extends Error {}
 export interface ConnectionInfo {
   readonly id: string;
   readonly clientAddress: string;
+  /** Stops reading requests from this client for `ms` (a quota throttle, KIP-219). */
+  throttle?(ms: number): void;
 }
 
 /** Turns one request frame into a response frame (size-prefixed), or null when none is sent. */
@@ -56,6 +58,8 @@ export class Connection implements ConnectionInfo {
   private readonly resume = () => this.maybeResume();
   private idleWaiters: (() => void)[] = [];
   private corked = false;
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | undefined;
   private readonly uncork = () => {
     this.corked = false;
     this.socket.uncork();
@@ -84,6 +88,25 @@ export class Connection implements ConnectionInfo {
 
   close(): void {
     if (!this.closed) this.socket.destroy();
+  }
+
+  /** Mutes the channel until `ms` from now (or later, if already muted longer), as Kafka's ThrottledChannel. */
+  throttle(ms: number): void {
+    if (ms <= 0 || this.closed) return;
+    const until = performance.now() + ms;
+    if (this.throttleTimer && until <= this.throttledUntil) return;
+    clearTimeout(this.throttleTimer);
+    this.throttledUntil = until;
+    this.throttleTimer = setTimeout(() => {
+      this.throttleTimer = undefined;
+      this.maybeResume();
+    }, ms);
+    this.maybePause();
+  }
+
+  /** Closes after the answered responses are flushed (graceful shutdown). */
+  end(): void {
+    if (!this.closed) this.socket.end();
   }
 
   /** Closes once the responses written so far have left (graceful shutdown); resolves when closed. */
@@ -242,6 +265,7 @@ export class Connection implements ConnectionInfo {
 
   private mustWait(): boolean {
     return (
+      this.throttleTimer !== undefined ||
       this.readingStopped ||
       this.inflightBytes >= this.options.maxInflightBytes ||
       this.frames.blockedOnMemory ||
@@ -274,6 +298,8 @@ export class Connection implements ConnectionInfo {
 
   private onClose(): void {
     this.closed = true;
+    clearTimeout(this.throttleTimer);
+    this.throttleTimer = undefined;
     this.options.budget.forget(this.resume);
     // Requests still being handled release their bytes when they complete; drop them from the budget now.
     for (const slot of this.slots) this.options.budget.release(slot.frameBytes);

@@ -1,9 +1,11 @@
+import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler, incrementalAlterConfigsHandler } from './alter-configs.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
 import { createPartitionsHandler } from './create-partitions.js';
 import { createTopicsHandler } from './create-topics.js';
 import { deleteRecordsHandler } from './delete-records.js';
 import { deleteTopicsHandler } from './delete-topics.js';
+import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
 import { fetchHandler } from './fetch.js';
@@ -26,6 +28,8 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
   createPartitionsHandler,
+  describeClientQuotasHandler,
+  alterClientQuotasHandler,
   offsetForLeaderEpochHandler,
   describeClusterHandler,
   controlledShutdownHandler,

@@ -5,6 +5,7 @@
 import type { ApiSpec } from '../schema/types.js';
 import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
+import { AlterClientQuotas } from './alter-client-quotas.js';
 import { AlterConfigs } from './alter-configs.js';
 import { ApiVersions } from './api-versions.js';
 import { ControlledShutdown } from './controlled-shutdown.js';
@@ -16,6 +17,7 @@ import { DeleteGroups } from './delete-groups.js';
 import { DeleteRecords } from './delete-records.js';
 import { DeleteTopics } from './delete-topics.js';
 import { DescribeAcls } from './describe-acls.js';
+import { DescribeClientQuotas } from './describe-client-quotas.js';
 import { DescribeCluster } from './describe-cluster.js';
 import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
@@ -47,6 +49,7 @@ import { WriteTxnMarkers } from './write-txn-markers.js';
 export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
+  AlterClientQuotas,
   AlterConfigs,
   ApiVersions,
   ControlledShutdown,
@@ -58,6 +61,7 @@ export {
   DeleteRecords,
   DeleteTopics,
   DescribeAcls,
+  DescribeClientQuotas,
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
@@ -124,6 +128,8 @@ const ALL: readonly ApiSpec[] = [
   DeleteGroups,
   IncrementalAlterConfigs,
   OffsetDelete,
+  DescribeClientQuotas,
+  AlterClientQuotas,
   DescribeCluster,
   DescribeProducers,
   DescribeTransactions,

@@ -1,0 +1,46 @@
+import { ErrorCode } from '../../protocol/errors.js';
+import { AlterClientQuotas } from '../../protocol/messages/alter-client-quotas.js';
+import { SamsaError } from '../../util/errors.js';
+import { errorCodeFor, errorMessageFor } from './error-code.js';
+import type { Handler } from './handler.js';
+
+interface AlterClientQuotasRequest {
+  entries: {
+    entity: { entityType: string; entityName: string | null }[];
+    ops: { key: string; value: number; remove: boolean }[];
+  }[];
+  validateOnly: boolean;
+}
+
+/**
+ * AlterClientQuotas (v0-1, KIP-546): sets and removes quota keys per entity. Each entry is
+ * validated on its own and answered with its own error; `validateOnly` checks without storing.
+ */
+export const alterClientQuotasHandler: Handler<AlterClientQuotasRequest> = {
+  api: AlterClientQuotas,
+  minVersion: 0,
+  maxVersion: 1,
+  async handle(request, _version, context) {
+    const quotas = context.services.quotas;
+    const results = quotas
+      ? await quotas.alter(
+          request.entries.map((e) => ({
+            entity: e.entity,
+            ops: e.ops.map((op) => (op.remove ? { key: op.key } : { key: op.key, value: op.value })),
+          })),
+          request.validateOnly,
+        )
+      : request.entries.map(() => new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled'));
+    return {
+      throttleTimeMs: 0,
+      entries: request.entries.map((e, i) => {
+        const error = results[i];
+        return {
+          errorCode: error ? errorCodeFor(error) : ErrorCode.NONE,
+          errorMessage: error ? errorMessageFor(error) : null,
+          entity: e.entity,
+        };
+      }),
+    };
+  },
+};
