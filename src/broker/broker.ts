@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import { GroupCoordinator } from '../group/group-coordinator.js';
 import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
+import { BrokerEndpoints } from '../net/endpoints.js';
 import { Listener } from '../net/listener.js';
+import { type ResolvedListeners, resolveListeners } from '../net/listener-config.js';
+import { AuthenticationGate } from '../security/authentication-gate.js';
+import { FileCredentialStore } from '../security/credential-store.js';
+import { createListenerSecurity } from '../security/listener-security.js';
+import type { OAuthBearerValidator } from '../security/sasl/oauthbearer.js';
 import { LogManager } from '../storage/log-manager.js';
 import { ProducerIdManager } from '../txn/producer-id-manager.js';
 import { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -47,6 +53,8 @@ export interface BrokerOptions {
   readonly logLevel?: string;
   readonly logger?: Logger;
   readonly clock?: Clock;
+  /** Validates OAUTHBEARER tokens instead of Kafka's unsecured (development) validator. */
+  readonly oauthValidator?: OAuthBearerValidator;
 }
 
 /**
@@ -63,7 +71,10 @@ export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
   private readonly clock: Clock;
-  private listener: Listener | undefined;
+  private listeners: Listener[] = [];
+  private readonly boundPorts = new Map<string, number>();
+  private readonly listenerConfig: ResolvedListeners;
+  private readonly oauthValidator: OAuthBearerValidator | undefined;
   private services: BrokerServices | undefined;
   private state: 'new' | 'starting' | 'running' | 'stopping' | 'stopped' = 'new';
 
@@ -76,23 +87,49 @@ export class Broker {
     const file = options.configFile ? loadPropertiesFile(options.configFile) : {};
     const env = options.readEnv ? configFromEnv(process.env) : {};
     this.config = resolveBrokerConfig(file, env, flags);
+    this.listenerConfig = resolveListeners(this.config.values, this.config);
+    this.oauthValidator = options.oauthValidator;
     this.logger =
       options.logger ??
       (options.logLevel === 'silent' ? silentLogger() : createLogger({ level: options.logLevel }));
     this.clock = options.clock ?? systemClock;
   }
 
+  /** Advertised host of the first listener. */
   get host(): string {
-    return this.config.advertisedHost;
+    return this.firstEndpoint().host;
   }
 
+  /** Advertised port of the first listener (the bound one when it was 0). */
   get port(): number {
-    return this.config.advertisedPort;
+    return this.firstEndpoint().port;
   }
 
-  /** `host:port` for a client's bootstrap servers. */
+  /** `host:port` of the first listener, for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.host}:${this.port}`;
+  }
+
+  /** The bound port of every listener, by listener name (with port 0, known once started). */
+  get listenerPorts(): ReadonlyMap<string, number> {
+    return this.boundPorts;
+  }
+
+  /** `host:port` to bootstrap from through the listener `name`. */
+  bootstrapFor(name: string): string {
+    const endpoint = this.endpoints().advertised(name.toUpperCase());
+    if (!endpoint) throw new Error(`no listener named ${name}`);
+    return `${endpoint.host}:${endpoint.port}`;
+  }
+
+  /** This broker's advertised endpoints per listener (what cluster mode registers). */
+  endpoints(): BrokerEndpoints {
+    if (this.services) return this.services.endpoints;
+    return new BrokerEndpoints(this.listenerConfig.listeners, this.listenerConfig.interBrokerListenerName);
+  }
+
+  private firstEndpoint() {
+    return this.endpoints().all()[0]!;
   }
 
   async start(): Promise<void> {
@@ -129,6 +166,12 @@ export class Broker {
     const replicas = new ReplicaManager(topics, this.clock, this.logger);
     const groups = await this.startGroupCoordinator(topics);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
+    const credentials = new FileCredentialStore(dataDir);
+    await credentials.load();
+    const endpoints = new BrokerEndpoints(
+      this.listenerConfig.listeners,
+      this.listenerConfig.interBrokerListenerName,
+    );
     this.services = {
       config,
       clock: this.clock,
@@ -139,6 +182,8 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
+      endpoints,
+      credentials,
     };
     logs.startBackgroundTasks();
 
@@ -148,19 +193,49 @@ export class Broker {
       ...groupHandlers,
       ...txnHandlers,
     ]);
-    this.listener = new Listener(new RequestPipeline(registry, this.services, this.logger), {
-      host: config.host,
-      port: config.port,
-      maxFrameBytes: config.socketRequestMaxBytes,
-      maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
-      maxInflightBytes: config.queuedMaxRequestBytes,
-      logger: this.logger,
-    });
-    const port = await this.listener.listen();
-    if (config.advertisedPort === 0) config.advertisedPort = port;
+    const processor = new AuthenticationGate(
+      new RequestPipeline(registry, this.services, this.logger),
+      config.socketRequestMaxBytes,
+      this.logger,
+    );
+    for (const listenerConfig of this.listenerConfig.listeners) {
+      const listener = new Listener(processor, {
+        name: listenerConfig.name,
+        security: createListenerSecurity(listenerConfig, {
+          values: config.values,
+          credentials,
+          logger: this.logger,
+          now: () => this.clock.nowMs(),
+          oauthValidator: this.oauthValidator,
+        }),
+        host: listenerConfig.bindHost,
+        port: listenerConfig.bindPort,
+        maxFrameBytes: config.socketRequestMaxBytes,
+        maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
+        maxInflightBytes: config.queuedMaxRequestBytes,
+        logger: this.logger,
+      });
+      this.listeners.push(listener);
+      const port = await listener.listen();
+      this.boundPorts.set(listenerConfig.name, port);
+      endpoints.bound(listenerConfig.name, port);
+    }
+    const first = endpoints.all()[0]!;
+    // Older code reads the one advertised address from the config.
+    config.advertisedHost = first.host;
+    config.advertisedPort = first.port;
     this.state = 'running';
     this.logger.info(
-      { host: config.host, port, advertised: this.bootstrap, dataDir, clusterId: store.clusterId },
+      {
+        host: this.listenerConfig.listeners[0]!.bindHost,
+        port: this.boundPorts.get(first.listenerName),
+        advertised: this.bootstrap,
+        listeners: endpoints
+          .all()
+          .map((e) => `${e.listenerName}://${e.host}:${e.port} (${e.securityProtocol})`),
+        dataDir,
+        clusterId: store.clusterId,
+      },
       'listening',
     );
   }
@@ -254,7 +329,7 @@ export class Broker {
     this.state = 'stopping';
     const services = this.services!;
     services.replicas.stop();
-    await this.listener!.close(this.config.shutdownTimeoutMs);
+    await Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
     services.txn?.shutdown();
     services.groups?.shutdown();
     services.logs.shutdown();

@@ -23,6 +23,7 @@ const ConfigType = {
   DOUBLE: 6,
   LIST: 7,
   CLASS: 8,
+  PASSWORD: 9,
 };
 
 export interface DescribedConfig {
@@ -51,6 +52,8 @@ function configTypeOf(type: string): number {
       return ConfigType.LIST;
     case 'class':
       return ConfigType.CLASS;
+    case 'password':
+      return ConfigType.PASSWORD;
     default:
       return ConfigType.STRING;
   }
@@ -97,13 +100,15 @@ export function describeBrokerConfigs(broker: BrokerConfig): DescribedConfig[] {
   return defs.map((def) => {
     const explicit = broker.explicit.has(def.name);
     const source = explicit ? ConfigSource.STATIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
-    const value = broker.values.get(def.name) ?? def.default;
+    // Passwords are never returned, as Kafka answers null for sensitive values.
+    const sensitive = def.type === 'password';
+    const value = sensitive ? null : (broker.values.get(def.name) ?? def.default);
     return {
       name: def.name,
       value,
       readOnly: true,
       configSource: source,
-      isSensitive: false,
+      isSensitive: sensitive,
       isDefault: !explicit,
       synonyms: [{ name: def.name, value, source }],
       configType: configTypeOf(def.type),

@@ -6,6 +6,7 @@ import {
   TOPIC_CONFIG_DEFS,
 } from '../storage/log-config.js';
 import { InvalidConfigError } from '../util/errors.js';
+import { isListenerPrefixed, SECURITY_CONFIG_DEFS } from './security-config.js';
 
 /**
  * Broker configuration under Kafka's names (`server.properties`), from three sources in rising
@@ -14,7 +15,7 @@ import { InvalidConfigError } from '../util/errors.js';
  */
 export interface BrokerConfigDef {
   readonly name: string;
-  readonly type: 'int' | 'long' | 'string' | 'boolean' | 'list' | 'double';
+  readonly type: 'int' | 'long' | 'string' | 'boolean' | 'list' | 'double' | 'password';
   readonly default: string;
   readonly doc: string;
 }
@@ -149,6 +150,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '30000',
     doc: 'How long a graceful shutdown waits for in-flight requests',
   },
+  ...SECURITY_CONFIG_DEFS,
 ];
 
 export interface BrokerConfig {
@@ -242,7 +244,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     for (const [name, value] of Object.entries(source)) {
       // Kafka accepts `log.dir` as well as `log.dirs`; we run one data directory.
       const key = name === 'log.dir' ? 'log.dirs' : name;
-      const type = known.get(key);
+      const type = known.get(key) ?? (isListenerPrefixed(key) ? 'string' : undefined);
       if (type === undefined) continue; // unknown names are ignored, as Kafka warns and ignores them
       parseTyped(key, type, value);
       values.set(key, value.trim());

@@ -1,4 +1,6 @@
 import type { GroupCoordinator } from '../group/group-coordinator.js';
+import type { BrokerEndpoints } from '../net/endpoints.js';
+import type { CredentialStore } from '../security/credential-store.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
@@ -21,4 +23,8 @@ export interface BrokerServices {
   readonly txn?: TransactionCoordinator;
   readonly txnMarkers?: LocalTxnMarkerWriter;
   readonly clusterId: string;
+  /** This broker's advertised endpoint per listener. */
+  readonly endpoints: BrokerEndpoints;
+  /** SCRAM credentials (AlterUserScramCredentials, SCRAM and PLAIN logins). */
+  readonly credentials: CredentialStore;
 }

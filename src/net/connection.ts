@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { SecuritySession } from '../security/session.js';
 import type { Logger } from '../util/logger.js';
 import { FrameReader, FrameTooLargeError } from './frame-reader.js';
 import type { InflightBudget } from './inflight-budget.js';
@@ -9,6 +10,12 @@ export class CloseConnectionError extends Error {}
 export interface ConnectionInfo {
   readonly id: string;
   readonly clientAddress: string;
+  /** The listener it came in on and its authentication state. */
+  readonly session: SecuritySession;
+  /** Sets the largest request frame this connection accepts from now on. */
+  limitFrames(maxFrameBytes: number): void;
+  /** Closes the connection once every request received so far is answered (a failed login). */
+  closeAfterResponses(): void;
 }
 
 /** Turns one request frame into a response frame (size-prefixed), or null when none is sent. */
@@ -45,6 +52,7 @@ export class Connection implements ConnectionInfo {
   private readonly resume = () => this.maybeResume();
   private idleWaiters: (() => void)[] = [];
   private corked = false;
+  private closeWhenAnswered = false;
   private readonly uncork = () => {
     this.corked = false;
     this.socket.uncork();
@@ -55,6 +63,7 @@ export class Connection implements ConnectionInfo {
     private readonly socket: Socket,
     private readonly processor: FrameProcessor,
     private readonly options: ConnectionOptions,
+    readonly session: SecuritySession,
   ) {
     this.clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.frames = new FrameReader(options.maxFrameBytes);
@@ -73,6 +82,20 @@ export class Connection implements ConnectionInfo {
 
   close(): void {
     if (!this.closed) this.socket.destroy();
+  }
+
+  limitFrames(maxFrameBytes: number): void {
+    this.frames.maxFrameBytes = maxFrameBytes;
+  }
+
+  closeAfterResponses(): void {
+    this.closeWhenAnswered = true;
+    if (this.slots.length === 0) this.finishAndClose();
+  }
+
+  /** Flushes what was written, then closes without waiting for the client to close its side. */
+  private finishAndClose(): void {
+    if (!this.closed) this.socket.end(() => this.socket.destroy());
   }
 
   /** Closes after the answered responses are flushed (graceful shutdown). */
@@ -96,7 +119,7 @@ export class Connection implements ConnectionInfo {
       throw err;
     }
     for (const frame of frames) {
-      if (this.closed) return;
+      if (this.closed || this.closeWhenAnswered) return;
       this.dispatch(frame);
     }
     this.maybePause();
@@ -147,6 +170,7 @@ export class Connection implements ConnectionInfo {
       this.options.budget.release(slot.frameBytes);
       if (slot.response && !this.closed) this.write(slot.response);
     }
+    if (this.slots.length === 0 && this.closeWhenAnswered) this.finishAndClose();
     if (this.slots.length === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];

@@ -17,7 +17,8 @@ export class FrameReader {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  /** Largest frame accepted; lowered while a connection is unauthenticated (sasl.server.max.receive.size). */
+  constructor(public maxFrameBytes: number) {}
 
   /** Adds received bytes and returns every frame now complete (without the size prefix). */
   push(chunk: Buffer): Buffer[] {

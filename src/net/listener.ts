@@ -1,9 +1,35 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { SecuritySession } from '../security/session.js';
 import type { Logger } from '../util/logger.js';
 import { Connection, type FrameProcessor } from './connection.js';
 import { InflightBudget } from './inflight-budget.js';
 
+/** How a listener secures its connections (TLS, and who the client is). */
+export interface ListenerSecurity {
+  /** TLS server options; absent for PLAINTEXT and SASL_PLAINTEXT. */
+  readonly tls?: TlsOptions;
+  /** The new connection's session, or undefined to refuse the client (an unmappable certificate). */
+  sessionFor(socket: Socket): SecuritySession | undefined;
+  /** How long a client has for its TLS handshake and SASL authentication. */
+  readonly setupTimeoutMs: number;
+  /** Largest frame before authentication (sasl.server.max.receive.size). */
+  readonly unauthenticatedMaxFrameBytes: number;
+}
+
+/** No TLS, no SASL: every client is `User:ANONYMOUS` from its first request. */
+export function plaintextSecurity(listenerName = 'PLAINTEXT'): ListenerSecurity {
+  return {
+    sessionFor: () => SecuritySession.plaintext(listenerName),
+    setupTimeoutMs: 10_000,
+    unauthenticatedMaxFrameBytes: 0,
+  };
+}
+
 export interface ListenerOptions {
+  /** The listener's name (`PLAINTEXT`, `SSL`, ...), for logs. */
+  readonly name: string;
+  readonly security: ListenerSecurity;
   readonly host: string;
   readonly port: number;
   readonly maxFrameBytes: number;
@@ -12,7 +38,7 @@ export interface ListenerOptions {
   readonly logger: Logger;
 }
 
-/** A PLAINTEXT Kafka listener: accepts sockets and gives each a Connection. */
+/** One Kafka listener (one endpoint): accepts sockets, over TLS when configured, and gives each a Connection. */
 export class Listener {
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
@@ -33,7 +59,20 @@ export class Listener {
   /** Binds and resolves with the bound port (useful with port 0). */
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
-      const server = createServer((socket) => this.accept(socket));
+      const { tls, setupTimeoutMs } = this.options.security;
+      const server = tls
+        ? createTlsServer({ ...tls, handshakeTimeout: setupTimeoutMs }, (socket) => this.accept(socket))
+        : createServer((socket) => this.accept(socket));
+      server.on('tlsClientError', (err, socket) =>
+        this.options.logger.info(
+          {
+            listener: this.options.name,
+            client: `${socket.remoteAddress}:${socket.remotePort}`,
+            err: err.message,
+          },
+          'TLS handshake failed',
+        ),
+      );
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
         server.off('error', reject);
@@ -59,14 +98,42 @@ export class Listener {
   }
 
   private accept(socket: Socket): void {
+    const { security, logger } = this.options;
+    const session = security.sessionFor(socket);
+    if (!session) {
+      socket.destroy();
+      return;
+    }
     const id = `${this.options.host}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextId++}`;
-    const connection = new Connection(id, socket, this.processor, {
-      maxFrameBytes: this.options.maxFrameBytes,
-      maxInflightBytes: this.options.maxInflightBytesPerConnection,
-      budget: this.budget,
-      logger: this.options.logger,
-    });
+    const connection = new Connection(
+      id,
+      socket,
+      this.processor,
+      {
+        maxFrameBytes: session.authenticated
+          ? this.options.maxFrameBytes
+          : security.unauthenticatedMaxFrameBytes,
+        maxInflightBytes: this.options.maxInflightBytesPerConnection,
+        budget: this.budget,
+        logger,
+      },
+      session,
+    );
     this.connections.add(connection);
-    socket.on('close', () => this.connections.delete(connection));
+    let setupTimer: NodeJS.Timeout | undefined;
+    if (!session.authenticated) {
+      setupTimer = setTimeout(() => {
+        if (session.authenticated) return;
+        logger.info(
+          { listener: this.options.name, connection: id, timeoutMs: security.setupTimeoutMs },
+          'closing connection: not authenticated within connections.setup.timeout.ms',
+        );
+        connection.close();
+      }, security.setupTimeoutMs);
+    }
+    socket.on('close', () => {
+      clearTimeout(setupTimer);
+      this.connections.delete(connection);
+    });
   }
 }

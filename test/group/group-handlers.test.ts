@@ -12,6 +12,7 @@ import { offsetFetchHandler } from '../../src/broker/handlers/offset-fetch.js';
 import { syncGroupHandler } from '../../src/broker/handlers/sync-group.js';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinator } from '../../src/group/group-coordinator.js';
 import { ManualTimer } from '../../src/group/timer.js';
+import { BrokerEndpoints } from '../../src/net/endpoints.js';
 import { decodeMessage, encodeMessage } from '../../src/protocol/codec.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -30,7 +31,20 @@ async function context(withGroups = true) {
   });
   await groups.startup();
   const services = {
-    config: { brokerId: 1, advertisedHost: 'localhost', advertisedPort: 9092 },
+    config: { brokerId: 1 },
+    endpoints: new BrokerEndpoints(
+      [
+        {
+          name: 'PLAINTEXT',
+          securityProtocol: 'PLAINTEXT',
+          bindHost: 'localhost',
+          bindPort: 9092,
+          advertisedHost: 'localhost',
+          advertisedPort: 9092,
+        },
+      ],
+      'PLAINTEXT',
+    ),
     topics: { partitionCount: (t: string) => (t === 'topic' ? 2 : undefined) },
     groups: withGroups ? groups : undefined,
   };
@@ -39,6 +53,7 @@ async function context(withGroups = true) {
     connectionId: 'c1',
     clientAddress: '127.0.0.1:50000',
     principal: 'User:ANONYMOUS',
+    listenerName: 'PLAINTEXT',
     services,
     logger: silentLogger(),
   } as unknown as RequestContext;

@@ -1,6 +1,7 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { FindCoordinator } from '../../protocol/messages/find-coordinator.js';
+import { advertisedEndpoint } from './advertised-endpoint.js';
 import type { Handler, RequestContext } from './handler.js';
 
 /** FindCoordinatorRequest.CoordinatorType */
@@ -30,11 +31,12 @@ function lookup(key: string, keyType: number, context: RequestContext): Coordina
     const code = errorCodeOf(error);
     return { key, nodeId: -1, host: '', port: -1, errorCode: code, errorMessage: errorMessageOf(code) };
   }
+  const { host, port } = advertisedEndpoint(context);
   return {
     key,
     nodeId: config.brokerId,
-    host: config.advertisedHost,
-    port: config.advertisedPort,
+    host,
+    port,
     errorCode: 0,
     errorMessage: null,
   };

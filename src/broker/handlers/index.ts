@@ -9,6 +9,11 @@ import type { Handler } from './handler.js';
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl.js';
+import {
+  alterUserScramCredentialsHandler,
+  describeUserScramCredentialsHandler,
+} from './user-scram-credentials.js';
 
 /** Every API the broker serves besides ApiVersions (which is built from this list). */
 export const BROKER_HANDLERS: readonly Handler[] = [
@@ -23,4 +28,8 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   alterConfigsHandler,
   incrementalAlterConfigsHandler,
   createPartitionsHandler,
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
 ];

@@ -2,6 +2,7 @@ import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { topicNameError } from '../topic-registry.js';
+import { advertisedEndpoint } from './advertised-endpoint.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -90,6 +91,7 @@ export const metadataHandler: Handler = {
     context,
   ) {
     const { topics, config } = context.services;
+    const { host, port } = advertisedEndpoint(context);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
@@ -98,9 +100,7 @@ export const metadataHandler: Handler = {
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
-      brokers: [
-        { nodeId: config.brokerId, host: config.advertisedHost, port: config.advertisedPort, rack: null },
-      ],
+      brokers: [{ nodeId: config.brokerId, host, port, rack: null }],
       clusterId: context.services.clusterId,
       controllerId: config.brokerId,
       topics: entries,

@@ -6,6 +6,7 @@ import type { ApiSpec } from '../schema/types.js';
 import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterConfigs } from './alter-configs.js';
+import { AlterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { ApiVersions } from './api-versions.js';
 import { CreateAcls } from './create-acls.js';
 import { CreatePartitions } from './create-partitions.js';
@@ -20,6 +21,7 @@ import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
 import { DescribeProducers } from './describe-producers.js';
 import { DescribeTransactions } from './describe-transactions.js';
+import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { EndTxn } from './end-txn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
@@ -47,6 +49,7 @@ export {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
   AlterConfigs,
+  AlterUserScramCredentials,
   ApiVersions,
   CreateAcls,
   CreatePartitions,
@@ -61,6 +64,7 @@ export {
   DescribeGroups,
   DescribeProducers,
   DescribeTransactions,
+  DescribeUserScramCredentials,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -121,6 +125,8 @@ const ALL: readonly ApiSpec[] = [
   DeleteGroups,
   IncrementalAlterConfigs,
   OffsetDelete,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
   DescribeCluster,
   DescribeProducers,
   DescribeTransactions,
