@@ -5,8 +5,10 @@ import { groupCommand } from './commands/group.js';
 import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
+import { TLS_HELP, tlsCommand } from './commands/tls.js';
 import { TOPIC_HELP, topicCommand } from './commands/topic.js';
 import { TXN_HELP, txnCommand } from './commands/txn.js';
+import { USER_HELP, userCommand } from './commands/user.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -22,6 +24,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: 'list, describe (offsets and lag), delete consumer groups; reset offsets',
   },
   txn: { run: txnCommand, summary: 'list and describe transactions' },
+  user: { run: userCommand, summary: 'create, list and delete SCRAM users' },
+  tls: { run: tlsCommand, summary: 'generate development TLS certificates' },
 };
 
 /** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
@@ -58,4 +62,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export { CLUSTER_HELP, CONSUME_HELP, PRODUCE_HELP, START_HELP, TLS_HELP, TOPIC_HELP, TXN_HELP, USER_HELP };

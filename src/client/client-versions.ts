@@ -31,4 +31,8 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.CreatePartitions, { min: 0, max: 3 }],
   [ApiKey.DeleteGroups, { min: 0, max: 2 }],
   [ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }],
+  [ApiKey.SaslHandshake, { min: 1, max: 1 }], // v1: tokens in SaslAuthenticate requests
+  [ApiKey.SaslAuthenticate, { min: 0, max: 2 }],
+  [ApiKey.DescribeUserScramCredentials, { min: 0, max: 0 }],
+  [ApiKey.AlterUserScramCredentials, { min: 0, max: 0 }],
 ]);

@@ -214,8 +214,9 @@ export class ScramServer implements SaslServer {
     if (channelBinding !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) {
       throw invalidCredentials(this.mechanism);
     }
-    // A nonce other than this exchange's (a replayed client-final) fails.
-    if (attrs.get('r') !== this.nonce) throw invalidCredentials(this.mechanism);
+    // A nonce other than this exchange's (a replayed client-final) fails. Kafka accepts any nonce
+    // that ends with this exchange's (librdkafka sends the client nonce twice).
+    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) throw invalidCredentials(this.mechanism);
     const credential = this.credential;
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${withoutProof}`;
     const expectedLength = SCRAM_MECHANISMS[this.mechanism].keyLength;
