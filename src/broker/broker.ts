@@ -7,7 +7,7 @@ import { BrokerEndpoints } from '../net/endpoints.js';
 import { Listener } from '../net/listener.js';
 import { type ResolvedListeners, resolveListeners } from '../net/listener-config.js';
 import { AuthenticationGate } from '../security/authentication-gate.js';
-import { FileCredentialStore } from '../security/credential-store.js';
+import { type CredentialStore, FileCredentialStore } from '../security/credential-store.js';
 import { createListenerSecurity } from '../security/listener-security.js';
 import type { OAuthBearerValidator } from '../security/sasl/oauthbearer.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -126,6 +126,12 @@ export class Broker {
   endpoints(): BrokerEndpoints {
     if (this.services) return this.services.endpoints;
     return new BrokerEndpoints(this.listenerConfig.listeners, this.listenerConfig.interBrokerListenerName);
+  }
+
+  /** The SCRAM credential store (once started). */
+  credentialStore(): CredentialStore {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.credentials;
   }
 
   private firstEndpoint() {
