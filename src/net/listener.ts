@@ -63,7 +63,8 @@ export class Listener {
       const server = tls
         ? createTlsServer({ ...tls, handshakeTimeout: setupTimeoutMs }, (socket) => this.accept(socket))
         : createServer((socket) => this.accept(socket));
-      server.on('tlsClientError', (err, socket) =>
+      // A failed or timed-out handshake (handshakeTimeout) leaves the socket to this listener to close.
+      server.on('tlsClientError', (err, socket) => {
         this.options.logger.info(
           {
             listener: this.options.name,
@@ -71,8 +72,9 @@ export class Listener {
             err: err.message,
           },
           'TLS handshake failed',
-        ),
-      );
+        );
+        socket.destroy();
+      });
       server.once('error', reject);
       server.listen(this.options.port, this.options.host, () => {
         server.off('error', reject);

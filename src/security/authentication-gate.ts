@@ -27,13 +27,15 @@ export class AuthenticationGate implements FrameProcessor {
     const sasl = connection.session.sasl;
     if (!sasl) return this.inner.process(frame, connection);
     const stage = sasl.stage;
-    if (stage === 'complete' && !sasl.expired()) return this.inner.process(frame, connection);
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    const reauthenticating = apiKey === SASL_HANDSHAKE || apiKey === SASL_AUTHENTICATE;
+    if (stage === 'complete' && !reauthenticating && !sasl.expired())
+      return this.inner.process(frame, connection);
     if (stage === 'authenticate' && sasl.rawTokens) return this.rawToken(frame, connection);
     if (stage === 'failed') throw new CloseConnectionError('request after a failed SASL authentication');
-    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
     const allowed =
       stage === 'complete'
-        ? apiKey === SASL_HANDSHAKE || apiKey === SASL_AUTHENTICATE
+        ? reauthenticating
         : stage === 'handshake'
           ? apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE
           : apiKey === SASL_AUTHENTICATE;
