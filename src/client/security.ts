@@ -10,6 +10,7 @@ import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
 import { SECURITY_PROTOCOLS, type SecurityProtocol, usesSasl, usesTls } from '../net/listener-config.js';
 import { parseJaasConfig } from '../security/sasl/jaas.js';
 import { isScramMechanism, ScramClient } from '../security/sasl/scram.js';
+import { pkcs12Certificates } from '../security/tls/pkcs12-certificates.js';
 import { splitPem } from '../security/tls/tls-options.js';
 import { InvalidConfigError } from '../util/errors.js';
 
@@ -41,11 +42,10 @@ function tlsOptions(props: Readonly<Record<string, string>>): TlsConnectOptions 
   const ca = props['ssl.truststore.location'] ?? props['ssl.ca.location'];
   const caType = (props['ssl.truststore.type'] ?? '').toUpperCase();
   if (ca) {
-    if (caType === 'PKCS12')
-      options.pfx = [
-        { buf: read(ca, 'ssl.truststore.location'), passphrase: props['ssl.truststore.password'] },
-      ];
-    else options.ca = splitPem(read(ca, 'ssl.truststore.location').toString()).certificates;
+    if (caType === 'PKCS12') {
+      const pfx = read(ca, 'ssl.truststore.location');
+      options.ca = pkcs12Certificates(pfx, props['ssl.truststore.password'] ?? '');
+    } else options.ca = splitPem(read(ca, 'ssl.truststore.location').toString()).certificates;
   }
   const keystore = props['ssl.keystore.location'];
   const keystoreType = (

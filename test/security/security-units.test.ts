@@ -371,6 +371,59 @@ describe('TLS listener security', () => {
           'ssl.client.auth': 'required',
         };
         assert.equal(await principalOf(p12, clientCert), 'User:CN=Svc-B,O=Samsa');
+        // A PKCS#12 truststore holding only the CA certificate (PBES2-encrypted, as OpenSSL 3 writes).
+        execFileSync('openssl', [
+          'pkcs12',
+          '-export',
+          '-nokeys',
+          '-in',
+          file(DEV_CERT_FILES.caCert),
+          '-out',
+          file('trust.p12'),
+          '-passout',
+          'pass:trustpw',
+        ]);
+        const trust = {
+          ...pem,
+          'ssl.truststore.type': 'PKCS12',
+          'ssl.truststore.location': file('trust.p12'),
+          'ssl.truststore.password': 'trustpw',
+          'ssl.client.auth': 'required',
+        };
+        assert.equal(await principalOf(trust, clientCert), 'User:CN=Svc-B,O=Samsa');
+        await assert.rejects(
+          principalOf({ ...trust, 'ssl.truststore.password': 'wrong' }, clientCert),
+          /wrong ssl.truststore.password|cannot read/,
+        );
+      }
+      if (existsSync('/usr/bin/keytool')) {
+        // Java's keytool truststore.
+        execFileSync(
+          'keytool',
+          [
+            '-importcert',
+            '-noprompt',
+            '-alias',
+            'ca',
+            '-file',
+            file(DEV_CERT_FILES.caCert),
+            '-keystore',
+            file('trust-java.p12'),
+            '-storetype',
+            'PKCS12',
+            '-storepass',
+            'changeit',
+          ],
+          { stdio: 'ignore' },
+        );
+        const javaTrust = {
+          ...pem,
+          'ssl.truststore.type': 'PKCS12',
+          'ssl.truststore.location': file('trust-java.p12'),
+          'ssl.truststore.password': 'changeit',
+          'ssl.client.auth': 'required',
+        };
+        assert.equal(await principalOf(javaTrust, clientCert), 'User:CN=Svc-B,O=Samsa');
       }
     } finally {
       dir.cleanup();

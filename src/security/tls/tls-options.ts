@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { SecureVersion, TlsOptions } from 'node:tls';
 import { listenerSetting } from '../../broker/security-config.js';
 import { InvalidConfigError } from '../../util/errors.js';
+import { pkcs12Certificates } from './pkcs12-certificates.js';
 
 export type ClientAuth = 'none' | 'requested' | 'required';
 
@@ -98,13 +99,8 @@ export function listenerTls(values: ReadonlyMap<string, string>, listenerName: s
       const text = inlineCa ?? readFile(truststoreLocation!, setting('ssl.truststore.location')).toString();
       options.ca = splitPem(text).certificates;
     } else if (truststoreType === 'PKCS12') {
-      // Node reads CA certificates of a PKCS#12 bundle through the `pfx` option's chain.
       const pfx = readFile(truststoreLocation!, setting('ssl.truststore.location'));
-      const passphrase = get('ssl.truststore.password');
-      options.pfx = [
-        ...(options.pfx ? [{ buf: options.pfx as Buffer, passphrase: options.passphrase }] : []),
-        { buf: pfx, passphrase },
-      ];
+      options.ca = pkcs12Certificates(pfx, get('ssl.truststore.password') ?? '');
     } else {
       throw new InvalidConfigError(`${setting('ssl.truststore.type')}: ${truststoreType} is not supported`);
     }
