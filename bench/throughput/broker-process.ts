@@ -23,6 +23,8 @@ export interface ProcessSample {
 
 export interface BenchBroker {
   bootstrap: string;
+  /** `host:port` per listener name (with `--set listeners=...`). */
+  listeners: Record<string, string>;
   pid: number;
   /** The command line that started it. */
   command: string;
@@ -39,6 +41,8 @@ export interface BenchBroker {
 export interface BenchBrokerOptions {
   /** Write a V8 CPU profile (`node --cpu-prof`) of the broker into this directory when it stops. */
   cpuProfileDir?: string;
+  /** More broker settings, as `key=value` for `--set`. */
+  settings?: readonly string[];
 }
 
 /**
@@ -67,6 +71,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     'info',
     '--set',
     'group.initial.rebalance.delay.ms=0',
+    ...(options.settings ?? []).flatMap((setting) => ['--set', setting]),
   ];
   const command = `node ${args.join(' ')}`;
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -79,11 +84,18 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
   const lines = readline.createInterface({ input: child.stdout, crlfDelay: Number.POSITIVE_INFINITY });
   let timer: NodeJS.Timeout | undefined;
   try {
+    const listeners: Record<string, string> = {};
     const port = await new Promise<number>((resolve, reject) => {
       lines.on('line', (line) => {
         if (!line.includes('"listening"')) return;
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
+        const entry = JSON.parse(line) as { msg?: string; port?: number; listeners?: string[] };
+        if (entry.msg !== 'listening' || typeof entry.port !== 'number') return;
+        // "NAME://host:port (PROTOCOL)"
+        for (const l of entry.listeners ?? []) {
+          const m = /^([^:]+):\/\/(\S+) /.exec(l);
+          if (m) listeners[m[1]!] = m[2]!;
+        }
+        resolve(entry.port);
       });
       void exited.then(() => reject(new Error(`broker exited before listening: ${command}\n${stderr}`)));
       timer = setTimeout(
@@ -94,6 +106,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     const pid = child.pid!;
     return {
       bootstrap: `127.0.0.1:${port}`,
+      listeners,
       pid,
       command,
       sample: () => sampleProcess(pid),
