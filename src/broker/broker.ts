@@ -7,6 +7,7 @@ import { BrokerEndpoints } from '../net/endpoints.js';
 import { Listener } from '../net/listener.js';
 import { type ResolvedListeners, resolveListeners } from '../net/listener-config.js';
 import { AuthenticationGate } from '../security/authentication-gate.js';
+import { AclAuthorizer, FileAclStore } from '../security/authorizer/acl-authorizer.js';
 import { type CredentialStore, FileCredentialStore } from '../security/credential-store.js';
 import { createListenerSecurity } from '../security/listener-security.js';
 import type { OAuthBearerValidator } from '../security/sasl/oauthbearer.js';
@@ -19,6 +20,7 @@ import {
   TRANSACTION_STATE_TOPIC_NAME,
 } from '../txn/transaction-state-log.js';
 import { type Clock, systemClock } from '../util/clock.js';
+import { InvalidConfigError } from '../util/errors.js';
 import { createLogger, type Logger, silentLogger } from '../util/logger.js';
 import { type BrokerConfig, configFromEnv, loadPropertiesFile, resolveBrokerConfig } from './config.js';
 import { createApiVersionsHandler } from './handlers/api-versions.js';
@@ -29,6 +31,7 @@ import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
 import { ReplicaManager } from './replica-manager.js';
 import { RequestPipeline } from './request-pipeline.js';
+import { AUTHORIZER_CLASS_NAMES } from './security-config.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
 
@@ -174,6 +177,7 @@ export class Broker {
     const { txn, txnMarkers } = await this.startTransactionCoordinator(dataDir, topics, replicas, groups);
     const credentials = new FileCredentialStore(dataDir);
     await credentials.load();
+    const authorizer = await this.startAuthorizer(dataDir);
     const endpoints = new BrokerEndpoints(
       this.listenerConfig.listeners,
       this.listenerConfig.interBrokerListenerName,
@@ -190,6 +194,7 @@ export class Broker {
       clusterId: store.clusterId,
       endpoints,
       credentials,
+      authorizer,
     };
     logs.startBackgroundTasks();
 
@@ -244,6 +249,27 @@ export class Broker {
       },
       'listening',
     );
+  }
+
+  /** The ACL authorizer over `<data>/samsa-acls.json` when `authorizer.class.name` names Kafka's. */
+  private async startAuthorizer(dataDir: string): Promise<AclAuthorizer | undefined> {
+    const values = this.config.values;
+    const className = (values.get('authorizer.class.name') ?? '').trim();
+    if (className === '') return undefined;
+    if (!AUTHORIZER_CLASS_NAMES.includes(className)) {
+      throw new InvalidConfigError(
+        `authorizer.class.name ${className} is not supported (use ${AUTHORIZER_CLASS_NAMES.join(' or ')})`,
+      );
+    }
+    const authorizer = new AclAuthorizer(new FileAclStore(dataDir), {
+      superUsers: (values.get('super.users') ?? '')
+        .split(';')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+      allowEveryoneIfNoAclFound: values.get('allow.everyone.if.no.acl.found') === 'true',
+    });
+    await authorizer.load();
+    return authorizer;
   }
 
   /**

@@ -99,6 +99,31 @@ export const SECURITY_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '0',
     doc: 'Lifetime of a SASL session; a request after it without re-authentication closes the connection',
   },
+  {
+    name: 'authorizer.class.name',
+    type: 'string',
+    default: '',
+    doc: "Kafka's AclAuthorizer or StandardAuthorizer class name turns ACLs on",
+  },
+  {
+    name: 'super.users',
+    type: 'string',
+    default: '',
+    doc: 'User:a;User:b — principals every ACL check allows',
+  },
+  {
+    name: 'allow.everyone.if.no.acl.found',
+    type: 'boolean',
+    default: 'false',
+    doc: 'Allow access to resources no ACL names',
+  },
+];
+
+/** Kafka's authorizer class names; either turns on Samsa's ACL authorizer. */
+export const AUTHORIZER_CLASS_NAMES: readonly string[] = [
+  'kafka.security.authorizer.AclAuthorizer',
+  'kafka.security.auth.SimpleAclAuthorizer',
+  'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
 ];
 
 const LISTENER_PREFIX = /^listener\.name\.[^.]+\./;

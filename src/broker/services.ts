@@ -1,5 +1,6 @@
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerEndpoints } from '../net/endpoints.js';
+import type { AclAuthorizer } from '../security/authorizer/acl-authorizer.js';
 import type { CredentialStore } from '../security/credential-store.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -27,4 +28,6 @@ export interface BrokerServices {
   readonly endpoints: BrokerEndpoints;
   /** SCRAM credentials (AlterUserScramCredentials, SCRAM and PLAIN logins). */
   readonly credentials: CredentialStore;
+  /** The ACL authorizer when `authorizer.class.name` turns it on. */
+  readonly authorizer?: AclAuthorizer;
 }
