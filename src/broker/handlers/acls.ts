@@ -65,6 +65,16 @@ function filterOf(f: WireFilter): AclBindingFilter {
   };
 }
 
+/** A binding's entry as the ACL responses carry it. */
+function wireEntry(b: AclBinding) {
+  return {
+    principal: b.entry.principal,
+    host: b.entry.host,
+    operation: b.entry.operation,
+    permissionType: b.entry.permission,
+  };
+}
+
 /** CreateAcls v0-3: each creation is validated and added; Alter on the cluster is required. */
 export const createAclsHandler: Handler = {
   api: CreateAcls,
@@ -115,12 +125,7 @@ export const describeAclsHandler: Handler = {
         };
         byResource.set(key, resource);
       }
-      resource.acls.push({
-        principal: b.entry.principal,
-        host: b.entry.host,
-        operation: b.entry.operation,
-        permissionType: b.entry.permission,
-      });
+      resource.acls.push(wireEntry(b));
     }
     return {
       throttleTimeMs: 0,
@@ -156,10 +161,7 @@ export const deleteAclsHandler: Handler = {
           resourceType: b.pattern.resourceType,
           resourceName: b.pattern.name,
           patternType: b.pattern.patternType,
-          principal: b.entry.principal,
-          host: b.entry.host,
-          operation: b.entry.operation,
-          permissionType: b.entry.permission,
+          ...wireEntry(b),
         })),
       })),
     };

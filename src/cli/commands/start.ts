@@ -11,7 +11,9 @@ Options:
   --advertised-host <host>  host name clients are told to connect to (default: --host)
   --data-dir <dir>          data directory (default ./data)
   --config <file>           a server.properties file (Kafka config names)
-  --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
+  --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env),
+                            e.g. listeners=PLAINTEXT://:9092,SASL_SSL://:9094 (replaces --host/--port;
+                            TLS and SASL settings: docs/security.md)
   --log-level <level>       trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL)
   -h, --help                show this help
 `;
