@@ -4,12 +4,15 @@ import { Fetch } from '../../protocol/messages/fetch.js';
 import { downConvertRecords } from '../../protocol/records/legacy-conversion.js';
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
 import { batchesIn, CompressionCodec } from '../../protocol/records/record-batch.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
 import type { FetchOutcome, PartitionFetch } from '../replica-manager.js';
+import { clusterAuthorized, topicAuthorizationFailed, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
 interface FetchRequest {
+  replicaId?: number;
   maxWaitMs: number;
   minBytes: number;
   maxBytes?: number;
@@ -115,7 +118,17 @@ export const fetchHandler: Handler<FetchRequest> = {
       };
     }
     const partitions: PartitionFetch[] = [];
+    // Consumers need Read on each topic; a follower's fetch (replicaId >= 0) ClusterAction.
+    const fromFollower = (request.replicaId ?? -1) >= 0;
+    const denied = new Set<string>();
     for (const t of request.topics) {
+      const readable = fromFollower
+        ? clusterAuthorized(context, AclOperation.CLUSTER_ACTION)
+        : topicAuthorized(context, AclOperation.READ, t.topic);
+      if (!readable) {
+        denied.add(t.topic);
+        continue;
+      }
       for (const p of t.partitions) {
         partitions.push({
           topic: t.topic,
@@ -143,7 +156,9 @@ export const fetchHandler: Handler<FetchRequest> = {
         partitions: t.partitions.map((p) =>
           partitionData(
             p.partition,
-            convertOutcome(outcomes[next++]!, version, p.fetchOffset),
+            denied.has(t.topic)
+              ? { ok: false, error: topicAuthorizationFailed(t.topic, 'read') }
+              : convertOutcome(outcomes[next++]!, version, p.fetchOffset),
             isolationLevel === 1,
           ),
         ),

@@ -1,8 +1,10 @@
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { topicNameError } from '../topic-registry.js';
 import { advertisedEndpoint } from './advertised-endpoint.js';
+import { clusterAuthorized, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -62,8 +64,15 @@ async function describeTopic(
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (!topicAuthorized(context, AclOperation.DESCRIBE, name)) {
+    return errorEntry(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
   let meta = topics.get(name);
+  // Auto-creation needs Create on the cluster or the topic, as Kafka's.
+  const mayCreate = () =>
+    clusterAuthorized(context, AclOperation.CREATE) || topicAuthorized(context, AclOperation.CREATE, name);
   if (!meta && allowAutoCreate && config.autoCreateTopicsEnable && !topics.isInternal(name)) {
+    if (!mayCreate()) return errorEntry(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     try {
       meta = await topics.create({ name, partitions: -1, replicationFactor: -1, configs: {} });
     } catch (error) {
@@ -96,7 +105,11 @@ export const metadataHandler: Handler = {
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))
+      ? topics
+          .list()
+          // Topics the principal may not Describe are left out, as Kafka does.
+          .filter((meta) => topicAuthorized(context, AclOperation.DESCRIBE, meta.name))
+          .map((meta) => topicEntry(meta, config.brokerId, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
