@@ -13,9 +13,9 @@ import { samsaBin } from '../helpers/paths.js';
 import { PLAIN_USERS, type SecureTestBroker, startSecureBroker } from '../helpers/secure-broker.js';
 
 /** Runs a command and returns its output and exit code, whatever the outcome. */
-function runCapture(command: string, args: string[], input?: string) {
+function runCapture(command: string, args: string[], input?: string, timeoutMs = 20_000) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(command, args, { timeout: 20_000 }, (error, stdout, stderr) =>
+    const child = execFile(command, args, { timeout: timeoutMs }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (input !== undefined) child.stdin!.end(input);
@@ -28,9 +28,10 @@ function acl(
   operation: number,
   name: string,
   patternType: number,
+  resourceType: number = ResourceType.TOPIC,
 ) {
   return {
-    resourceType: ResourceType.TOPIC,
+    resourceType,
     resourceName: name,
     resourcePatternType: patternType,
     principal,
@@ -86,11 +87,12 @@ describe('ACLs enforced for real clients (kcat over SASL_PLAINTEXT)', { timeout:
         acl('User:alice', 'ALLOW', Op.WRITE, 'acl-events', PatternType.LITERAL),
         acl('User:bob', 'ALLOW', Op.READ, 'orders-', PatternType.PREFIXED),
         acl('User:bob', 'DENY', Op.READ, 'orders-secret', PatternType.LITERAL),
+        acl('User:bob', 'ALLOW', Op.READ, 'bob-group', PatternType.LITERAL, ResourceType.GROUP),
       ],
     });
     assert.deepEqual(
       created.results.map((r: { errorCode: number }) => r.errorCode),
-      [0, 0, 0],
+      [0, 0, 0, 0],
     );
     client.close();
   });
@@ -139,5 +141,30 @@ describe('ACLs enforced for real clients (kcat over SASL_PLAINTEXT)', { timeout:
       );
     assert.deepEqual(await listed(bob()), ['orders-eu', 'orders-secret']);
     assert.deepEqual(await listed(alice()), ['acl-events']);
+  });
+
+  test('a consumer group needs Read on the group', async () => {
+    const produced = await runCapture('kcat', ['-P', '-t', 'orders-eu', ...admin()], 'for-the-group\n');
+    assert.equal(produced.code, 0, produced.stderr);
+    const allowed = await runCapture('kcat', [
+      '-G',
+      'bob-group',
+      '-o',
+      'beginning',
+      '-c',
+      '1',
+      ...bob(),
+      'orders-eu',
+    ]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.equal(allowed.stdout.trim(), 'orders-eu-record');
+    const refused = await runCapture(
+      'kcat',
+      ['-G', 'not-bobs-group', '-o', 'beginning', '-c', '1', ...bob(), 'orders-eu'],
+      undefined,
+      8_000,
+    );
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /Group authorization failed/i);
   });
 });

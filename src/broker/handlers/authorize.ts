@@ -1,4 +1,4 @@
-import { CLUSTER_RESOURCE_NAME, ResourceType } from '../../security/authorizer/acl.js';
+import { AclOperation, CLUSTER_RESOURCE_NAME, ResourceType } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
 import { clientHost } from './acls.js';
 import type { RequestContext } from './handler.js';
@@ -24,6 +24,11 @@ export function topicAuthorized(context: RequestContext, operation: number, topi
 
 export function clusterAuthorized(context: RequestContext, operation: number): boolean {
   return authorized(context, operation, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME);
+}
+
+/** The group APIs need Read on the group (Kafka's JoinGroup, SyncGroup, Heartbeat). */
+export function groupAuthorized(context: RequestContext, groupId: string): boolean {
+  return authorized(context, AclOperation.READ, ResourceType.GROUP, groupId);
 }
 
 export const topicAuthorizationFailed = (topic: string, operation: string): SamsaError =>
