@@ -25,6 +25,8 @@ export interface BenchBroker {
   bootstrap: string;
   /** The admin HTTP base URL from the "listening" line, or 'none'. */
   adminUrl?: string;
+  /** `host:port` per listener name (with `--set listeners=...`). */
+  listeners: Record<string, string>;
   pid: number;
   /** The broker's temp data dir (removed by `stop`). */
   dataDir: string;
@@ -45,6 +47,8 @@ export interface BenchBrokerOptions {
   cpuProfileDir?: string;
   /** More broker settings, as `--set key=value`. */
   config?: Record<string, string>;
+  /** More broker settings, as `key=value` for `--set`. */
+  settings?: readonly string[];
 }
 
 /**
@@ -74,6 +78,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     '--set',
     'group.initial.rebalance.delay.ms=0',
     ...Object.entries(options.config ?? {}).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
+    ...(options.settings ?? []).flatMap((setting) => ['--set', setting]),
   ];
   const command = `node ${args.join(' ')}`;
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -87,12 +92,24 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
   let timer: NodeJS.Timeout | undefined;
   try {
     let adminUrl: string | undefined;
+    const listeners: Record<string, string> = {};
     const port = await new Promise<number>((resolve, reject) => {
       lines.on('line', (line) => {
         if (!line.includes('"listening"')) return;
-        const entry = JSON.parse(line) as { msg?: string; port?: number; admin?: string };
+        const entry = JSON.parse(line) as {
+          msg?: string;
+          port?: number;
+          admin?: string;
+          listeners?: string[];
+        };
+        if (entry.msg !== 'listening' || typeof entry.port !== 'number') return;
         adminUrl = entry.admin;
-        if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
+        // "NAME://host:port"
+        for (const l of entry.listeners ?? []) {
+          const m = /^([^:]+):\/\/(\S+)/.exec(l);
+          if (m) listeners[m[1]!] = m[2]!;
+        }
+        resolve(entry.port);
       });
       void exited.then(() => reject(new Error(`broker exited before listening: ${command}\n${stderr}`)));
       timer = setTimeout(
@@ -104,6 +121,7 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
     return {
       bootstrap: `127.0.0.1:${port}`,
       adminUrl,
+      listeners,
       pid,
       dataDir,
       command,

@@ -56,6 +56,8 @@ export interface RdkafkaProduceOptions {
   acks: '1' | 'all';
   /** Directory for the kcat record file. */
   workDir: string;
+  /** More librdkafka settings (`key=value`), e.g. security.protocol=SSL (kcat only). */
+  extraConfig?: readonly string[];
 }
 
 /**
@@ -86,7 +88,7 @@ export async function rdkafkaProduce(options: RdkafkaProduceOptions): Promise<Cl
   }
   const file = writeRecordFile(options.workDir, count, size);
   const args = ['-P', '-b', bootstrap, '-t', topic, '-p', '0', '-l', file, '-X', `acks=${acks}`];
-  for (const setting of PRODUCER_CONFIG) args.push('-X', setting);
+  for (const setting of [...PRODUCER_CONFIG, ...(options.extraConfig ?? [])]) args.push('-X', setting);
   const start = performance.now();
   const out = await run('kcat', args);
   const seconds = (performance.now() - start) / 1000;
@@ -100,6 +102,8 @@ export interface RdkafkaConsumeOptions {
   topic: string;
   count: number;
   size: number;
+  /** More librdkafka settings (`key=value`). */
+  extraConfig?: readonly string[];
 }
 
 /**
@@ -110,6 +114,7 @@ export async function rdkafkaConsume(options: RdkafkaConsumeOptions): Promise<Cl
   const { bootstrap, topic, count, size } = options;
   const args = ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-c', String(count), '-e'];
   args.push('-q', '-f', '.');
+  for (const setting of options.extraConfig ?? []) args.push('-X', setting);
   let first = 0;
   let last = 0;
   let records = 0;

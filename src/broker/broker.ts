@@ -11,9 +11,16 @@ import { PartitionLogOffsetsLog } from '../group/offsets-log.js';
 import { type AdminHttp, startAdminHttp } from '../http/admin.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { serviceMetricsSources } from '../metrics/service-sources.js';
+import { BrokerEndpoints } from '../net/endpoints.js';
 import { Listener } from '../net/listener.js';
+import { type ResolvedListeners, resolveListeners } from '../net/listener-config.js';
+import { AuthenticationGate } from '../security/authentication-gate.js';
+import { AclAuthorizer, FileAclStore } from '../security/authorizer/acl-authorizer.js';
+import { type CredentialStore, FileCredentialStore } from '../security/credential-store.js';
+import { createListenerSecurity } from '../security/listener-security.js';
 import { ClientQuotas } from '../security/quotas/client-quotas.js';
 import { LocalQuotaStore } from '../security/quotas/quota-store.js';
+import type { OAuthBearerValidator } from '../security/sasl/oauthbearer.js';
 import { DataDirLock } from '../storage/data-dir-lock.js';
 import { logFiles } from '../storage/file-handle-cache.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -42,12 +49,11 @@ import { HandlerRegistry } from './handlers/registry.js';
 import { txnHandlers } from './handlers/txn-handlers.js';
 import { ensureMetaProperties } from './meta-properties.js';
 import { RequestPipeline } from './request-pipeline.js';
+import { AUTHORIZER_CLASS_NAMES } from './security-config.js';
 import type { BrokerServices } from './services.js';
 import { TopicRegistry } from './topic-registry.js';
 
 const OFFSETS_TOPIC = '__consumer_offsets';
-/** The one listener's name until several listeners exist (Kafka's default listener name). */
-const LISTENER_NAME = 'PLAINTEXT';
 
 export interface BrokerOptions {
   /** Address to bind (default 127.0.0.1). */
@@ -81,6 +87,8 @@ export interface BrokerOptions {
    * the broker is a single node leading every partition.
    */
   readonly replication?: { readonly isrWriter: IsrWriter };
+  /** Validates OAUTHBEARER tokens instead of Kafka's unsecured (development) validator. */
+  readonly oauthValidator?: OAuthBearerValidator;
 }
 
 /**
@@ -98,7 +106,10 @@ export class Broker {
   readonly logger: Logger;
   private readonly clock: Clock;
   private readonly isrWriter: IsrWriter | undefined;
-  private listener: Listener | undefined;
+  private listeners: Listener[] = [];
+  private readonly boundPorts = new Map<string, number>();
+  private readonly listenerConfig: ResolvedListeners;
+  private readonly oauthValidator: OAuthBearerValidator | undefined;
   private services: BrokerServices | undefined;
   private admin: AdminHttp | undefined;
   /** Set in cluster mode (`zookeeper.connect`). */
@@ -118,6 +129,8 @@ export class Broker {
     const file = options.configFile ? loadPropertiesFile(options.configFile) : {};
     const env = options.readEnv ? configFromEnv(process.env) : {};
     this.config = resolveBrokerConfig(file, env, flags);
+    this.listenerConfig = resolveListeners(this.config.values, this.config);
+    this.oauthValidator = options.oauthValidator;
     this.logger =
       options.logger ??
       (options.logLevel === 'silent'
@@ -162,12 +175,14 @@ export class Broker {
     }
   }
 
+  /** Advertised host of the first listener. */
   get host(): string {
-    return this.config.advertisedHost;
+    return this.firstEndpoint().host;
   }
 
+  /** Advertised port of the first listener (the bound one when it was 0). */
   get port(): number {
-    return this.config.advertisedPort;
+    return this.firstEndpoint().port;
   }
 
   /** The admin HTTP port (metrics, health, REST, console) once started, or null when disabled. */
@@ -181,9 +196,37 @@ export class Broker {
     return this.admin && listener ? `http://${listener.host}:${this.admin.port}` : null;
   }
 
-  /** `host:port` for a client's bootstrap servers. */
+  /** `host:port` of the first listener, for a client's bootstrap servers. */
   get bootstrap(): string {
     return `${this.host}:${this.port}`;
+  }
+
+  /** The bound port of every listener, by listener name (with port 0, known once started). */
+  get listenerPorts(): ReadonlyMap<string, number> {
+    return this.boundPorts;
+  }
+
+  /** `host:port` to bootstrap from through the listener `name`. */
+  bootstrapFor(name: string): string {
+    const endpoint = this.endpoints().advertised(name.toUpperCase());
+    if (!endpoint) throw new Error(`no listener named ${name}`);
+    return `${endpoint.host}:${endpoint.port}`;
+  }
+
+  /** This broker's advertised endpoints per listener (what cluster mode registers). */
+  endpoints(): BrokerEndpoints {
+    if (this.services) return this.services.endpoints;
+    return new BrokerEndpoints(this.listenerConfig.listeners, this.listenerConfig.interBrokerListenerName);
+  }
+
+  /** The SCRAM credential store (once started). */
+  credentialStore(): CredentialStore {
+    if (!this.services) throw new Error('the broker is not started');
+    return this.services.credentials;
+  }
+
+  private firstEndpoint() {
+    return this.endpoints().all()[0]!;
   }
 
   async start(): Promise<void> {
@@ -195,7 +238,7 @@ export class Broker {
     } catch (error) {
       // A failed start (ZooKeeper unreachable, broker id taken) releases what it opened.
       this.state = 'stopped';
-      await this.listener?.close(0);
+      await Promise.all(this.listeners.map((l) => l.close(0)));
       this.services?.txn?.shutdown();
       this.services?.groups?.shutdown();
       this.services?.logs.shutdown();
@@ -282,6 +325,13 @@ export class Broker {
     const metrics = config.adminListener
       ? new BrokerMetrics({ perPartition: config.metricsPerPartition })
       : undefined;
+    const credentials = new FileCredentialStore(dataDir);
+    await credentials.load();
+    const authorizer = await this.startAuthorizer(dataDir);
+    const endpoints = new BrokerEndpoints(
+      this.listenerConfig.listeners,
+      this.listenerConfig.interBrokerListenerName,
+    );
     this.services = {
       metrics,
       config,
@@ -307,6 +357,9 @@ export class Broker {
           }),
           store,
         ),
+      endpoints,
+      credentials,
+      authorizer,
     };
     logs.startBackgroundTasks();
 
@@ -316,21 +369,42 @@ export class Broker {
       ...groupHandlers,
       ...txnHandlers,
     ]);
-    this.listener = new Listener(new RequestPipeline(registry, this.services, this.moduleLog('broker')), {
-      host: config.host,
-      port: config.port,
-      maxFrameBytes: config.socketRequestMaxBytes,
-      maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
-      maxInflightBytes: config.queuedMaxRequestBytes,
-      logger: this.moduleLog('net'),
-      onConnection: metrics ? () => metrics.connectionCreated(LISTENER_NAME) : undefined,
-      idleTimeoutMs: config.connectionLimits.idleTimeoutMs,
-      requestReceiveTimeoutMs: config.connectionLimits.requestReceiveTimeoutMs,
-      quotas: config.connectionLimits,
-      listenBacklog: config.connectionLimits.listenBacklog,
-    });
-    const port = await this.listener.listen();
-    if (config.advertisedPort === 0) config.advertisedPort = port;
+    const processor = new AuthenticationGate(
+      new RequestPipeline(registry, this.services, this.moduleLog('broker')),
+      config.socketRequestMaxBytes,
+      this.moduleLog('security'),
+    );
+    for (const listenerConfig of this.listenerConfig.listeners) {
+      const listener = new Listener(processor, {
+        name: listenerConfig.name,
+        security: createListenerSecurity(listenerConfig, {
+          values: config.values,
+          credentials,
+          logger: this.moduleLog('security'),
+          now: () => this.clock.nowMs(),
+          oauthValidator: this.oauthValidator,
+        }),
+        host: listenerConfig.bindHost,
+        port: listenerConfig.bindPort,
+        maxFrameBytes: config.socketRequestMaxBytes,
+        maxInflightBytesPerConnection: config.connectionMaxInflightBytes,
+        maxInflightBytes: config.queuedMaxRequestBytes,
+        logger: this.moduleLog('net'),
+        onConnection: metrics ? () => metrics.connectionCreated(listenerConfig.name) : undefined,
+        idleTimeoutMs: config.connectionLimits.idleTimeoutMs,
+        requestReceiveTimeoutMs: config.connectionLimits.requestReceiveTimeoutMs,
+        quotas: config.connectionLimits,
+        listenBacklog: config.connectionLimits.listenBacklog,
+      });
+      this.listeners.push(listener);
+      const port = await listener.listen();
+      this.boundPorts.set(listenerConfig.name, port);
+      endpoints.bound(listenerConfig.name, port);
+    }
+    const first = endpoints.all()[0]!;
+    // Older code reads the one advertised address from the config.
+    config.advertisedHost = first.host;
+    config.advertisedPort = first.port;
     if (cluster) {
       await cluster.start(
         { host: config.advertisedHost, port: config.advertisedPort },
@@ -338,10 +412,13 @@ export class Broker {
       );
     }
     if (metrics) {
-      const listener = this.listener;
+      const bound = this.listeners.map((listener, i) => ({
+        listener,
+        name: this.listenerConfig.listeners[i]!.name,
+      }));
       metrics.attach(
         serviceMetricsSources(this.services, {
-          connections: () => [{ listener: LISTENER_NAME, count: listener.connectionCount }],
+          connections: () => bound.map((b) => ({ listener: b.name, count: b.listener.connectionCount })),
         }),
       );
     }
@@ -356,7 +433,7 @@ export class Broker {
       });
     }
     this.state = 'running';
-    const listeners = [`${LISTENER_NAME}://${config.host}:${port}`];
+    const listeners = endpoints.all().map((e) => `${e.listenerName}://${e.host}:${e.port}`);
     const admin = this.adminUrl ?? 'none';
     // The first line a person sees: what runs, where to connect, where the data and console are.
     this.logger.info(
@@ -364,8 +441,8 @@ export class Broker {
         banner: `Samsa ${SAMSA_VERSION} · ${listeners.join(', ')} · admin ${admin} · data ${dataDir} · cluster ${store.clusterId}`,
         version: SAMSA_VERSION,
         listeners,
-        host: config.host,
-        port,
+        host: this.listenerConfig.listeners[0]!.bindHost,
+        port: this.boundPorts.get(first.listenerName),
         advertised: this.bootstrap,
         admin,
         dataDir,
@@ -403,8 +480,29 @@ export class Broker {
       logsLoaded: services !== undefined,
       groupCoordinatorLoaded: services?.groups?.isActive ?? false,
       transactionCoordinatorLoaded: services?.txn?.isActive ?? false,
-      listenerBound: this.state === 'running' && this.listener !== undefined,
+      listenerBound: this.state === 'running' && this.listeners.length > 0,
     };
+  }
+
+  /** The ACL authorizer over `<data>/samsa-acls.json` when `authorizer.class.name` names Kafka's. */
+  private async startAuthorizer(dataDir: string): Promise<AclAuthorizer | undefined> {
+    const values = this.config.values;
+    const className = (values.get('authorizer.class.name') ?? '').trim();
+    if (className === '') return undefined;
+    if (!AUTHORIZER_CLASS_NAMES.includes(className)) {
+      throw new InvalidConfigError(
+        `authorizer.class.name ${className} is not supported (use ${AUTHORIZER_CLASS_NAMES.join(' or ')})`,
+      );
+    }
+    const authorizer = new AclAuthorizer(new FileAclStore(dataDir), {
+      superUsers: (values.get('super.users') ?? '')
+        .split(';')
+        .map((u) => u.trim())
+        .filter((u) => u !== ''),
+      allowEveryoneIfNoAclFound: values.get('allow.everyone.if.no.acl.found') === 'true',
+    });
+    await authorizer.load();
+    return authorizer;
   }
 
   /**
@@ -509,7 +607,7 @@ export class Broker {
     await this.cluster?.shutdown();
     services.replicas.stop();
     await this.admin?.close();
-    await this.listener!.close(this.config.shutdownTimeoutMs);
+    await Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
     services.txn?.shutdown();
     services.groups?.shutdown();
     try {

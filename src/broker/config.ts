@@ -5,6 +5,7 @@ import type { CleanerConfig } from '../storage/cleaner/cleaner-config.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
+import { isListenerPrefixed, SECURITY_CONFIG_DEFS } from './security-config.js';
 
 /**
  * Broker configuration under Kafka's names (`server.properties`), from three sources in rising
@@ -13,7 +14,7 @@ import { InvalidConfigError } from '../util/errors.js';
  */
 export interface BrokerConfigDef {
   readonly name: string;
-  readonly type: 'int' | 'long' | 'string' | 'boolean' | 'list' | 'double';
+  readonly type: 'int' | 'long' | 'string' | 'boolean' | 'list' | 'double' | 'password';
   readonly default: string;
   readonly doc: string;
 }
@@ -377,6 +378,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '30000',
     doc: 'How long a graceful shutdown waits for in-flight requests',
   },
+  ...SECURITY_CONFIG_DEFS,
 ];
 
 export interface BrokerConfig {
@@ -491,7 +493,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     for (const [name, value] of Object.entries(source)) {
       // Kafka accepts `log.dir` as well as `log.dirs`; we run one data directory.
       const key = name === 'log.dir' ? 'log.dirs' : name;
-      const type = known.get(key);
+      const type = known.get(key) ?? (isListenerPrefixed(key) ? 'string' : undefined);
       if (type === undefined) continue; // unknown names are ignored, as Kafka warns and ignores them
       parseTyped(key, type, value);
       values.set(key, value.trim());

@@ -60,7 +60,9 @@ export class RequestPipeline implements FrameProcessor {
       header,
       connectionId: connection.id,
       clientAddress: connection.clientAddress,
-      principal: 'User:ANONYMOUS',
+      principal: connection.session.principal,
+      listenerName: connection.session.listenerName,
+      session: connection.session,
       services: this.services,
       logger: this.logger,
     };

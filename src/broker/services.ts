@@ -3,6 +3,9 @@ import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import type { BrokerEndpoints } from '../net/endpoints.js';
+import type { AclAuthorizer } from '../security/authorizer/acl-authorizer.js';
+import type { CredentialStore } from '../security/credential-store.js';
 import type { ClientQuotas } from '../security/quotas/client-quotas.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js';
@@ -33,4 +36,10 @@ export interface BrokerServices {
   readonly cluster: ClusterMetadata;
   /** Cluster mode: the controller side of ControlledShutdown (answers NOT_CONTROLLER unless active). */
   readonly controller?: ControlledShutdownService;
+  /** This broker's advertised endpoint per listener. */
+  readonly endpoints: BrokerEndpoints;
+  /** SCRAM credentials (AlterUserScramCredentials, SCRAM and PLAIN logins). */
+  readonly credentials: CredentialStore;
+  /** The ACL authorizer when `authorizer.class.name` turns it on. */
+  readonly authorizer?: AclAuthorizer;
 }

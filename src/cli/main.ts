@@ -7,8 +7,10 @@ import { PRODUCE_HELP, produceCommand } from './commands/produce.js';
 import { QUOTA_HELP, quotaCommand } from './commands/quota.js';
 import { UsageError } from './commands/shared.js';
 import { START_HELP, startCommand } from './commands/start.js';
+import { TLS_HELP, tlsCommand } from './commands/tls.js';
 import { TOPIC_HELP, topicCommand } from './commands/topic.js';
 import { TXN_HELP, txnCommand } from './commands/txn.js';
+import { USER_HELP, userCommand } from './commands/user.js';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -32,6 +34,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: perfCommand,
     summary: 'load tests: produce or consume as fast as possible, with latency percentiles',
   },
+  user: { run: userCommand, summary: 'create, list and delete SCRAM users' },
+  tls: { run: tlsCommand, summary: 'generate development TLS certificates' },
 };
 
 /** Exit codes: 0 success, 1 the operation failed (a Kafka error, no broker), 2 a bad command line. */
@@ -68,4 +72,15 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { CLUSTER_HELP, CONSUME_HELP, PERF_HELP, PRODUCE_HELP, QUOTA_HELP, START_HELP, TOPIC_HELP, TXN_HELP };
+export {
+  CLUSTER_HELP,
+  CONSUME_HELP,
+  PERF_HELP,
+  PRODUCE_HELP,
+  QUOTA_HELP,
+  START_HELP,
+  TLS_HELP,
+  TOPIC_HELP,
+  TXN_HELP,
+  USER_HELP,
+};

@@ -41,4 +41,8 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.SyncGroup, { min: 0, max: 5 }],
   [ApiKey.Heartbeat, { min: 0, max: 4 }],
   [ApiKey.LeaveGroup, { min: 0, max: 5 }],
+  [ApiKey.SaslHandshake, { min: 1, max: 1 }], // v1: tokens in SaslAuthenticate requests
+  [ApiKey.SaslAuthenticate, { min: 0, max: 2 }],
+  [ApiKey.DescribeUserScramCredentials, { min: 0, max: 0 }],
+  [ApiKey.AlterUserScramCredentials, { min: 0, max: 0 }],
 ]);

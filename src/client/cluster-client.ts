@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Metadata } from '../protocol/messages/index.js';
 import { Connection } from './connection.js';
 import { ConnectionError, isRetriable } from './errors.js';
+import type { ClientSecurity } from './security.js';
 
 export interface ClusterClientOptions {
   /** Bootstrap servers: `host:port` strings, or one comma-separated string. */
@@ -21,6 +22,8 @@ export interface ClusterClientOptions {
   readonly retries?: number;
   /** Pause before a retry; default 100 ms, doubling up to 1 s. */
   readonly retryBackoffMs?: number;
+  /** TLS and SASL for every connection (default PLAINTEXT). */
+  readonly security?: ClientSecurity;
 }
 
 export interface BrokerNode {
@@ -236,6 +239,7 @@ export class ClusterClient {
       clientId: this.clientId,
       connectTimeoutMs: this.options.connectTimeoutMs,
       requestTimeoutMs: this.options.requestTimeoutMs,
+      security: this.options.security,
     });
     this.connections.set(key, pending);
     pending.catch(() => {

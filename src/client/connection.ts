@@ -13,14 +13,22 @@
  */
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import tls from 'node:tls';
 import { FrameReader } from '../net/frame-reader.js';
 import { decodeMessage } from '../protocol/codec.js';
 import { decodeResponseFrame, encodeRequestFrame } from '../protocol/header.js';
-import { ApiVersions } from '../protocol/messages/index.js';
+import { ApiVersions, SaslAuthenticate, SaslHandshake } from '../protocol/messages/index.js';
 import type { ApiSpec } from '../protocol/schema/types.js';
 import { versionIn } from '../protocol/schema/versions.js';
 import { CLIENT_VERSIONS, type VersionRange } from './client-versions.js';
-import { ConnectionError, KafkaResponseError, RequestTimeoutError, UnsupportedApiError } from './errors.js';
+import {
+  ConnectionError,
+  KafkaResponseError,
+  RequestTimeoutError,
+  responseError,
+  UnsupportedApiError,
+} from './errors.js';
+import { type ClientSasl, type ClientSecurity, saslClientExchange } from './security.js';
 
 export interface ConnectionOptions {
   readonly host: string;
@@ -33,6 +41,8 @@ export interface ConnectionOptions {
   readonly requestTimeoutMs?: number;
   /** Largest response frame accepted; default 256 MiB. */
   readonly maxResponseBytes?: number;
+  /** TLS and SASL (default PLAINTEXT). */
+  readonly security?: ClientSecurity;
 }
 
 export interface SendOptions {
@@ -89,10 +99,16 @@ export class Connection {
 
   /** Opens a connection and negotiates API versions. */
   static async connect(options: ConnectionOptions): Promise<Connection> {
-    const socket = await openSocket(options.host, options.port, options.connectTimeoutMs ?? 10_000);
+    const socket = await openSocket(
+      options.host,
+      options.port,
+      options.connectTimeoutMs ?? 10_000,
+      options.security?.tls,
+    );
     const connection = new Connection(socket, options);
     try {
       await connection.negotiateVersions();
+      if (options.security?.sasl) await connection.authenticate(options.security.sasl);
     } catch (error) {
       connection.close();
       throw error;
@@ -192,6 +208,25 @@ export class Connection {
     }
   }
 
+  /** SaslHandshake v1, then the mechanism's tokens in SaslAuthenticate requests (KIP-152). */
+  private async authenticate(sasl: ClientSasl): Promise<void> {
+    const handshake = await this.send(SaslHandshake, { mechanism: sasl.mechanism });
+    if (handshake.errorCode !== 0) {
+      throw responseError(
+        handshake.errorCode,
+        `SaslHandshake ${sasl.mechanism} to ${this.address}`,
+        `the broker offers ${(handshake.mechanisms as string[]).join(', ') || 'no mechanism'}`,
+      );
+    }
+    const exchange = saslClientExchange(sasl);
+    let token: Buffer | undefined = exchange.first();
+    while (token !== undefined) {
+      const answer = await this.send(SaslAuthenticate, { authBytes: token });
+      throwIfFailed(answer, `SASL ${sasl.mechanism} authentication to ${this.address}`);
+      token = await exchange.next(answer.authBytes as Buffer);
+    }
+  }
+
   /** Writes one request frame and resolves with its response frame (without the size prefix). */
   private exchange(spec: ApiSpec, version: number, body: object, timeoutMs: number): Promise<Buffer> {
     if (this.closedError) return Promise.reject(this.closedError);
@@ -256,14 +291,26 @@ export class Connection {
   }
 }
 
-function openSocket(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+function throwIfFailed(answer: { errorCode: number; errorMessage?: string | null }, where: string): void {
+  if (answer.errorCode !== 0) throw responseError(answer.errorCode, where, answer.errorMessage);
+}
+
+/** A TCP socket, or a TLS one once its handshake is done (server name from `host` unless an IP). */
+function openSocket(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  tlsOptions?: tls.ConnectionOptions,
+): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
+    const socket = tlsOptions
+      ? tls.connect({ ...tlsOptions, host, port, servername: net.isIP(host) ? undefined : host })
+      : net.connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new ConnectionError(`could not connect to ${host}:${port} within ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once('connect', () => {
+    socket.once(tlsOptions ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       socket.removeAllListeners('error');
       socket.setNoDelay(true);

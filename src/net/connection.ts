@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { SecuritySession } from '../security/session.js';
 import type { Logger } from '../util/logger.js';
 import { FrameReader, FrameTooLargeError } from './frame-reader.js';
 import type { InflightBudget } from './inflight-budget.js';
@@ -11,6 +12,12 @@ export interface ConnectionInfo {
   readonly clientAddress: string;
   /** Stops reading requests from this client for `ms` (a quota throttle, KIP-219). */
   throttle?(ms: number): void;
+  /** The listener it came in on and its authentication state. */
+  readonly session: SecuritySession;
+  /** Sets the largest request frame this connection accepts from now on. */
+  limitFrames(maxFrameBytes: number): void;
+  /** Closes the connection once every request received so far is answered (a failed login). */
+  closeAfterResponses(): void;
 }
 
 /** Turns one request frame into a response frame (size-prefixed), or null when none is sent. */
@@ -60,6 +67,7 @@ export class Connection implements ConnectionInfo {
   private corked = false;
   private throttledUntil = 0;
   private throttleTimer: NodeJS.Timeout | undefined;
+  private closeWhenAnswered = false;
   private readonly uncork = () => {
     this.corked = false;
     this.socket.uncork();
@@ -70,6 +78,7 @@ export class Connection implements ConnectionInfo {
     private readonly socket: Socket,
     private readonly processor: FrameProcessor,
     private readonly options: ConnectionOptions,
+    readonly session: SecuritySession,
   ) {
     this.clientAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.frames = new FrameReader(options.maxFrameBytes, options.budget);
@@ -102,6 +111,20 @@ export class Connection implements ConnectionInfo {
       this.maybeResume();
     }, ms);
     this.maybePause();
+  }
+
+  limitFrames(maxFrameBytes: number): void {
+    this.frames.maxFrameBytes = maxFrameBytes;
+  }
+
+  closeAfterResponses(): void {
+    this.closeWhenAnswered = true;
+    if (this.slots.length === 0) this.finishAndClose();
+  }
+
+  /** Flushes what was written, then closes without waiting for the client to close its side. */
+  private finishAndClose(): void {
+    if (!this.closed) this.socket.end(() => this.socket.destroy());
   }
 
   /** Closes after the answered responses are flushed (graceful shutdown). */
@@ -167,7 +190,7 @@ export class Connection implements ConnectionInfo {
     if (this.readingFrames) return; // a response completed synchronously inside dispatch
     this.readingFrames = true;
     try {
-      while (!this.closed && !this.socket.destroyed && !this.readingStopped) {
+      while (!this.closed && !this.closeWhenAnswered && !this.socket.destroyed && !this.readingStopped) {
         let frame: Buffer | undefined;
         try {
           frame = this.frames.next();
@@ -240,6 +263,7 @@ export class Connection implements ConnectionInfo {
     }
     if (this.slots.length === 0) {
       this.lastActiveAt = now();
+      if (this.closeWhenAnswered) this.finishAndClose();
       if (this.idleWaiters.length > 0) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];

@@ -35,7 +35,8 @@ export class FrameReader {
   private filled = 0;
 
   constructor(
-    private readonly maxFrameBytes: number,
+    /** Largest frame accepted; lowered while a connection is unauthenticated (sasl.server.max.receive.size). */
+    public maxFrameBytes: number,
     private readonly memory: FrameMemory = UNBOUNDED,
   ) {}
 

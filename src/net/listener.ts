@@ -1,4 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { SecuritySession } from '../security/session.js';
 import type { Logger } from '../util/logger.js';
 import { Connection, type FrameProcessor } from './connection.js';
 import {
@@ -10,7 +12,31 @@ import {
 import { DescriptorHeadroom } from './descriptor-headroom.js';
 import { InflightBudget } from './inflight-budget.js';
 
+/** How a listener secures its connections (TLS, and who the client is). */
+export interface ListenerSecurity {
+  /** TLS server options; absent for PLAINTEXT and SASL_PLAINTEXT. */
+  readonly tls?: TlsOptions;
+  /** The new connection's session, or undefined to refuse the client (an unmappable certificate). */
+  sessionFor(socket: Socket): SecuritySession | undefined;
+  /** How long a client has for its TLS handshake and SASL authentication. */
+  readonly setupTimeoutMs: number;
+  /** Largest frame before authentication (sasl.server.max.receive.size). */
+  readonly unauthenticatedMaxFrameBytes: number;
+}
+
+/** No TLS, no SASL: every client is `User:ANONYMOUS` from its first request. */
+export function plaintextSecurity(listenerName = 'PLAINTEXT'): ListenerSecurity {
+  return {
+    sessionFor: () => SecuritySession.plaintext(listenerName),
+    setupTimeoutMs: 10_000,
+    unauthenticatedMaxFrameBytes: 0,
+  };
+}
+
 export interface ListenerOptions {
+  /** The listener's name (`PLAINTEXT`, `SSL`, ...), for logs. */
+  readonly name: string;
+  readonly security: ListenerSecurity;
   readonly host: string;
   readonly port: number;
   readonly maxFrameBytes: number;
@@ -41,8 +67,9 @@ const DESCRIPTOR_WARNING_INTERVAL_MS = 10_000;
 const SHED_MIN_IDLE_MS = 1_000;
 
 /**
- * A PLAINTEXT Kafka listener: accepts sockets and gives each a Connection, within the connection
- * quotas; closes connections idle for `idleTimeoutMs` and those whose request stalls.
+ * One Kafka listener (one endpoint): accepts sockets, over TLS when configured, and gives each a
+ * Connection, within the connection quotas; closes connections idle for `idleTimeoutMs` and those
+ * whose request stalls.
  */
 export class Listener {
   private server: Server | undefined;
@@ -87,8 +114,24 @@ export class Listener {
   /** Binds and resolves with the bound port (useful with port 0). */
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
+      const { tls, setupTimeoutMs } = this.options.security;
       // Paused until admitted: a socket waiting for a slot is not read, like one in Kafka's backlog.
-      const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+      // A TLS socket is paused once its handshake is done (accept), as the handshake must flow.
+      const server = tls
+        ? createTlsServer({ ...tls, handshakeTimeout: setupTimeoutMs }, (socket) => this.accept(socket))
+        : createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+      // A failed or timed-out handshake (handshakeTimeout) leaves the socket to this listener to close.
+      server.on('tlsClientError', (err, socket) => {
+        this.options.logger.info(
+          {
+            listener: this.options.name,
+            client: `${socket.remoteAddress}:${socket.remotePort}`,
+            err: err.message,
+          },
+          'TLS handshake failed',
+        );
+        socket.destroy();
+      });
       server.once('error', reject);
       server.listen({ port: this.options.port, host: this.options.host, backlog: this.backlog }, () => {
         server.off('error', reject);
@@ -131,6 +174,7 @@ export class Listener {
       socket.destroy();
       return;
     }
+    socket.pause();
     this.descriptors.noteDescriptor((socket as unknown as { _handle?: { fd?: number } })._handle?.fd);
     const address = normaliseAddress(socket.remoteAddress);
     if (!this.quotas.admitAddress(address)) {
@@ -180,16 +224,42 @@ export class Listener {
   }
 
   private open(socket: Socket): void {
+    const { security, logger } = this.options;
+    const session = security.sessionFor(socket);
+    if (!session) {
+      socket.destroy();
+      return;
+    }
     const id = `${this.options.host}:${socket.localPort}-${socket.remoteAddress}:${socket.remotePort}-${this.nextId++}`;
-    const connection = new Connection(id, socket, this.processor, {
-      maxFrameBytes: this.options.maxFrameBytes,
-      maxInflightBytes: this.options.maxInflightBytesPerConnection,
-      budget: this.budget,
-      logger: this.options.logger,
-    });
+    const connection = new Connection(
+      id,
+      socket,
+      this.processor,
+      {
+        maxFrameBytes: session.authenticated
+          ? this.options.maxFrameBytes
+          : security.unauthenticatedMaxFrameBytes,
+        maxInflightBytes: this.options.maxInflightBytesPerConnection,
+        budget: this.budget,
+        logger,
+      },
+      session,
+    );
     this.connections.add(connection);
     this.options.onConnection?.();
+    let setupTimer: NodeJS.Timeout | undefined;
+    if (!session.authenticated) {
+      setupTimer = setTimeout(() => {
+        if (session.authenticated) return;
+        logger.info(
+          { listener: this.options.name, connection: id, timeoutMs: security.setupTimeoutMs },
+          'closing connection: not authenticated within connections.setup.timeout.ms',
+        );
+        connection.close();
+      }, security.setupTimeoutMs);
+    }
     socket.once('close', () => {
+      clearTimeout(setupTimer);
       this.connections.delete(connection);
       this.quotas.close();
       this.admitWaiting();

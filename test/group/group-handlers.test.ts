@@ -14,6 +14,7 @@ import { LocalClusterMetadata } from '../../src/cluster/cluster-metadata.js';
 import type { MetadataStore } from '../../src/cluster/metadata-store.js';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinator } from '../../src/group/group-coordinator.js';
 import { ManualTimer } from '../../src/group/timer.js';
+import { BrokerEndpoints } from '../../src/net/endpoints.js';
 import { decodeMessage, encodeMessage } from '../../src/protocol/codec.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
@@ -46,6 +47,19 @@ async function context(withGroups = true) {
     config: { brokerId: 1, advertisedHost: 'localhost', advertisedPort: 9092 },
     topics,
     cluster: new LocalClusterMetadata(1, () => ({ id: 1, host: 'localhost', port: 9092, rack: null }), store),
+    endpoints: new BrokerEndpoints(
+      [
+        {
+          name: 'PLAINTEXT',
+          securityProtocol: 'PLAINTEXT',
+          bindHost: 'localhost',
+          bindPort: 9092,
+          advertisedHost: 'localhost',
+          advertisedPort: 9092,
+        },
+      ],
+      'PLAINTEXT',
+    ),
     groups: withGroups ? groups : undefined,
   };
   const ctx = {
@@ -53,6 +67,7 @@ async function context(withGroups = true) {
     connectionId: 'c1',
     clientAddress: '127.0.0.1:50000',
     principal: 'User:ANONYMOUS',
+    listenerName: 'PLAINTEXT',
     services,
     logger: silentLogger(),
   } as unknown as RequestContext;

@@ -4,7 +4,7 @@ import { after, describe, it } from 'node:test';
 import type { ConnectionInfo, FrameProcessor } from '../../src/net/connection.js';
 import type { ConnectionQuotaLimits } from '../../src/net/connection-quotas.js';
 import { UNLIMITED_CONNECTIONS } from '../../src/net/connection-quotas.js';
-import { Listener, type ListenerOptions } from '../../src/net/listener.js';
+import { Listener, type ListenerOptions, plaintextSecurity } from '../../src/net/listener.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -64,6 +64,8 @@ describe('Listener limits', { timeout: 60_000 }, () => {
     options: Omit<Partial<ListenerOptions>, 'quotas'> & { quotas?: Partial<ConnectionQuotaLimits> } = {},
   ) {
     const listener = new Listener(echo, {
+      name: 'PLAINTEXT',
+      security: plaintextSecurity(),
       host: '127.0.0.1',
       port: 0,
       maxFrameBytes: 1 << 20,

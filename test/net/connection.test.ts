@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
 import type { ConnectionInfo, FrameProcessor } from '../../src/net/connection.js';
 import { CloseConnectionError } from '../../src/net/connection.js';
-import { Listener } from '../../src/net/listener.js';
+import { Listener, plaintextSecurity } from '../../src/net/listener.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -62,6 +62,8 @@ describe('Connection', () => {
 
   async function listen(processor: FrameProcessor, perConnection: number, overall: number) {
     const listener = new Listener(processor, {
+      name: 'PLAINTEXT',
+      security: plaintextSecurity(),
       host: '127.0.0.1',
       port: 0,
       maxFrameBytes: 1 << 20,

@@ -4,8 +4,10 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { Fetch } from '../../protocol/messages/fetch.js';
 import { downConvertRecords } from '../../protocol/records/legacy-conversion.js';
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import type { LogConfig } from '../../storage/log-config.js';
 import { SamsaError } from '../../util/errors.js';
+import { clusterAuthorized, topicAuthorizationFailed, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -135,7 +137,17 @@ export const fetchHandler: Handler<FetchRequest> = {
       };
     }
     const partitions: PartitionFetch[] = [];
+    // Consumers need Read on each topic; a follower's fetch (replicaId >= 0) ClusterAction.
+    const fromFollower = (request.replicaId ?? -1) >= 0;
+    const denied = new Set<string>();
     for (const t of request.topics) {
+      const readable = fromFollower
+        ? clusterAuthorized(context, AclOperation.CLUSTER_ACTION)
+        : topicAuthorized(context, AclOperation.READ, t.topic);
+      if (!readable) {
+        denied.add(t.topic);
+        continue;
+      }
       for (const p of t.partitions) {
         partitions.push({
           topic: t.topic,
@@ -164,13 +176,15 @@ export const fetchHandler: Handler<FetchRequest> = {
       responses: request.topics.map((t) => ({
         topic: t.topic,
         partitions: t.partitions.map((p) => {
-          const outcome = convertOutcome(
-            outcomes[next++]!,
-            version,
-            p.fetchOffset,
-            context.services.logs.get(t.topic, p.partition)?.config,
-            (request.replicaId ?? -1) >= 0,
-          );
+          const outcome = denied.has(t.topic)
+            ? ({ ok: false, error: topicAuthorizationFailed(t.topic, 'read') } as const)
+            : convertOutcome(
+                outcomes[next++]!,
+                version,
+                p.fetchOffset,
+                context.services.logs.get(t.topic, p.partition)?.config,
+                (request.replicaId ?? -1) >= 0,
+              );
           if (outcome.ok) metrics?.fetched(t.topic, outcome.records.length);
           else metrics?.fetchFailed(t.topic);
           return partitionData(p.partition, outcome, isolationLevel === 1);

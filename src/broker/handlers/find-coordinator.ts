@@ -4,6 +4,7 @@ import { partitionForKey } from '../../group/group-metadata-manager.js';
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { FindCoordinator } from '../../protocol/messages/find-coordinator.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../../txn/transaction-state-log.js';
+import { advertisedEndpoint } from './advertised-endpoint.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -48,7 +49,9 @@ async function lookup(key: string, keyType: number, context: RequestContext): Pr
   const leader = cluster.partitionState(topic, partition)?.leader ?? -1;
   const broker = cluster.liveBrokers().find((b) => b.id === leader);
   if (!broker) return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));
-  return { key, nodeId: broker.id, host: broker.host, port: broker.port, errorCode: 0, errorMessage: null };
+  // This broker answers with the endpoint of the listener the client came in on.
+  const { host, port } = broker.id === config.brokerId ? advertisedEndpoint(context) : broker;
+  return { key, nodeId: broker.id, host, port, errorCode: 0, errorMessage: null };
 }
 
 export const findCoordinatorHandler: Handler = {

@@ -1,5 +1,6 @@
 import type { RequestHeader } from '../../protocol/header.js';
 import type { ApiSpec } from '../../protocol/schema/types.js';
+import type { SecuritySession } from '../../security/session.js';
 import type { Logger } from '../../util/logger.js';
 import type { BrokerServices } from '../services.js';
 
@@ -12,6 +13,10 @@ export interface RequestContext {
   readonly clientAddress: string;
   /** The authenticated principal (`User:ANONYMOUS` on a PLAINTEXT listener). */
   readonly principal: string;
+  /** The listener the request came in on (its endpoint is what Metadata advertises to this client). */
+  readonly listenerName: string;
+  /** The connection's security state (SaslHandshake and SaslAuthenticate drive its authenticator). */
+  readonly session: SecuritySession;
   readonly services: BrokerServices;
   readonly logger: Logger;
 }

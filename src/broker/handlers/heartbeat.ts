@@ -1,6 +1,7 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { Heartbeat } from '../../protocol/messages/heartbeat.js';
+import { groupAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
 
 /** Heartbeat (v0-v4); v3+ carries the group instance id of static members. */
@@ -9,6 +10,9 @@ export const heartbeatHandler: Handler = {
   minVersion: 0,
   maxVersion: 4,
   handle(request, _version, context) {
+    if (!groupAuthorized(context, request.groupId)) {
+      return { throttleTimeMs: 0, errorCode: errorCodeOf('GROUP_AUTHORIZATION_FAILED') };
+    }
     const error = coordinatorOrUnavailable(context.services.groups).heartbeat({
       groupId: request.groupId,
       generationId: request.generationId,

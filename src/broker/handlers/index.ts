@@ -1,3 +1,4 @@
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './acls.js';
 import { alterClientQuotasHandler } from './alter-client-quotas.js';
 import { alterConfigsHandler, incrementalAlterConfigsHandler } from './alter-configs.js';
 import { controlledShutdownHandler } from './controlled-shutdown.js';
@@ -14,6 +15,11 @@ import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { offsetForLeaderEpochHandler } from './offset-for-leader-epoch.js';
 import { produceHandler } from './produce.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './sasl.js';
+import {
+  alterUserScramCredentialsHandler,
+  describeUserScramCredentialsHandler,
+} from './user-scram-credentials.js';
 
 /** Every API the broker serves besides ApiVersions (which is built from this list). */
 export const BROKER_HANDLERS: readonly Handler[] = [
@@ -33,4 +39,11 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   offsetForLeaderEpochHandler,
   describeClusterHandler,
   controlledShutdownHandler,
+  saslHandshakeHandler,
+  saslAuthenticateHandler,
+  describeUserScramCredentialsHandler,
+  alterUserScramCredentialsHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
 ];

@@ -1,6 +1,7 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
-import { errorCodeOf } from '../../protocol/errors.js';
+import { ErrorCode, errorCodeOf } from '../../protocol/errors.js';
 import { JoinGroup } from '../../protocol/messages/join-group.js';
+import { groupAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
 
 /** Kafka reports a member's host as `InetAddress.toString()`: `/` and the address, no port. */
@@ -20,6 +21,19 @@ export const joinGroupHandler: Handler = {
   minVersion: 0,
   maxVersion: 9,
   async handle(request, version, context) {
+    if (!groupAuthorized(context, request.groupId)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED,
+        generationId: -1,
+        protocolType: null,
+        protocolName: version < 7 ? '' : null,
+        leader: '',
+        skipAssignment: false,
+        memberId: request.memberId,
+        members: [],
+      };
+    }
     const result = await coordinatorOrUnavailable(context.services.groups).joinGroup({
       groupId: request.groupId,
       memberId: request.memberId,

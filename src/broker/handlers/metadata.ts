@@ -2,8 +2,11 @@ import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import type { BrokerServices } from '../services.js';
 import { topicNameError } from '../topic-registry.js';
+import { advertisedEndpoint } from './advertised-endpoint.js';
+import { clusterAuthorized, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -77,8 +80,15 @@ async function describeTopic(
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
+  if (!topicAuthorized(context, AclOperation.DESCRIBE, name)) {
+    return errorEntry(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
   let meta = topics.get(name);
+  // Auto-creation needs Create on the cluster or the topic, as Kafka's.
+  const mayCreate = () =>
+    clusterAuthorized(context, AclOperation.CREATE) || topicAuthorized(context, AclOperation.CREATE, name);
   if (!meta && allowAutoCreate && config.autoCreateTopicsEnable && !topics.isInternal(name)) {
+    if (!mayCreate()) return errorEntry(name, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
     try {
       meta = await topics.create({ name, partitions: -1, replicationFactor: -1, configs: {} });
     } catch (error) {
@@ -121,8 +131,10 @@ export const metadataHandler: Handler = {
     version,
     context,
   ) {
-    const { topics, cluster } = context.services;
+    const { topics, cluster, config } = context.services;
     const live = liveIds(cluster);
+    // This broker is advertised on the listener the client came in on.
+    const { host, port } = advertisedEndpoint(context);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
@@ -141,11 +153,21 @@ export const metadataHandler: Handler = {
     }
     const allowAutoCreate = version < 4 ? true : request.allowAutoTopicCreation !== false;
     const entries = all
-      ? topics.list().map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
+      ? topics
+          .list()
+          // Topics the principal may not Describe are left out, as Kafka does.
+          .filter((meta) => topicAuthorized(context, AclOperation.DESCRIBE, meta.name))
+          .map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
-      brokers: cluster.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
+      brokers: cluster
+        .liveBrokers()
+        .map((b) =>
+          b.id === config.brokerId
+            ? { nodeId: b.id, host, port, rack: b.rack }
+            : { nodeId: b.id, host: b.host, port: b.port, rack: b.rack },
+        ),
       clusterId: context.services.clusterId,
       controllerId: cluster.controllerId(),
       topics: entries,

@@ -10,7 +10,9 @@ import {
   CURRENT_MAGIC,
   MAGIC_OFFSET,
 } from '../../protocol/records/record-batch.js';
+import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
 import { InvalidRecordError, InvalidTopicError, SamsaError } from '../../util/errors.js';
+import { authorized, topicAuthorizationFailed, topicAuthorized } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -157,10 +159,25 @@ export const produceHandler: Handler<ProduceRequest> = {
     const validAcks = request.acks === -1 || request.acks === 0 || request.acks === 1;
     const appends: PartitionAppend[] = [];
     const rejected = new Map<string, SamsaError>();
+    // Kafka: a transactional produce needs Write on its transactional id, every topic Write.
+    const txnDenied =
+      request.transactionalId !== null &&
+      request.transactionalId !== undefined &&
+      !authorized(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId);
     for (const topic of request.topicData) {
+      const writable = topicAuthorized(context, AclOperation.WRITE, topic.name);
       for (const p of topic.partitionData) {
         const key = `${topic.name}\u0000${p.index}`;
         if (!validAcks) rejected.set(key, new SamsaError('INVALID_REQUIRED_ACKS', `acks=${request.acks}`));
+        else if (txnDenied) {
+          rejected.set(
+            key,
+            new SamsaError(
+              'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+              `not authorized to write ${request.transactionalId}`,
+            ),
+          );
+        } else if (!writable) rejected.set(key, topicAuthorizationFailed(topic.name, 'write to'));
         else if (topics.isInternal(topic.name)) {
           rejected.set(key, new InvalidTopicError(`cannot append to internal topic ${topic.name}`));
         } else if (!p.records || p.records.length === 0) {

@@ -1,6 +1,7 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { SyncGroup } from '../../protocol/messages/sync-group.js';
+import { groupAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
 
 /**
@@ -14,6 +15,9 @@ export const syncGroupHandler: Handler = {
   async handle(request, version, context) {
     const protocolType: string | null = version >= 5 ? (request.protocolType ?? null) : null;
     const protocolName: string | null = version >= 5 ? (request.protocolName ?? null) : null;
+    if (!groupAuthorized(context, request.groupId)) {
+      return reply('GROUP_AUTHORIZATION_FAILED', null, null, Buffer.alloc(0));
+    }
     if (version >= 5 && (protocolType === null || protocolName === null)) {
       return reply('INCONSISTENT_GROUP_PROTOCOL', null, null, Buffer.alloc(0));
     }

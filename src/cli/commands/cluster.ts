@@ -7,7 +7,6 @@ import { Admin } from '../../client/admin.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import { CLUSTER_DEV_HELP, clusterDev } from './cluster-dev.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
@@ -47,9 +46,7 @@ async function clusterInfo(argv: string[]): Promise<number> {
   if (positionals.length > 0)
     throw new UsageError(`cluster info takes no arguments (got '${positionals[0]}')`);
   const format = formatOf(values.format);
-  const info = await withCluster(brokersOf(values.brokers), (cluster) =>
-    new Admin(cluster).describeCluster(),
-  );
+  const info = await withCluster(values, (cluster) => new Admin(cluster).describeCluster());
   if (format === 'json') {
     outJson(info);
     return 0;

@@ -4,15 +4,7 @@
 import type { StartOffset } from '../../client/consumer.js';
 import { Consumer, type ConsumerRecord } from '../../client/consumer.js';
 import { jsonLine } from '../format/json.js';
-import {
-  brokersOf,
-  guardStdoutPipe,
-  intFlag,
-  out,
-  parseClientArgs,
-  UsageError,
-  withCluster,
-} from './shared.js';
+import { guardStdoutPipe, intFlag, out, parseClientArgs, UsageError, withCluster } from './shared.js';
 
 export const CONSUME_HELP = `Usage: samsa consume <topic> [options]
 
@@ -61,7 +53,7 @@ export async function consumeCommand(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    await withCluster(brokersOf(values.brokers), async (cluster) => {
+    await withCluster(values, async (cluster) => {
       // An offset past a partition's end starts at its end; below its start, at its start.
       const consumer = new Consumer(cluster, { offsetReset: 'nearest' });
       await consumer.assign(

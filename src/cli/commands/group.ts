@@ -10,7 +10,6 @@ import {
 } from '../../client/groups.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
@@ -91,9 +90,7 @@ async function list(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv);
   if (positionals.length > 0) throw new UsageError(`group list takes no arguments (got '${positionals[0]}')`);
   const format = formatOf(values.format);
-  const groups = await withCluster(brokersOf(values.brokers), (cluster) =>
-    new GroupAdmin(cluster).listGroups(),
-  );
+  const groups = await withCluster(values, (cluster) => new GroupAdmin(cluster).listGroups());
   if (format === 'json') outJson(groups);
   else {
     out(
@@ -111,7 +108,7 @@ async function describe(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('group describe needs exactly one group id');
   const format = formatOf(values.format);
   const groupId = positionals[0]!;
-  const { group, offsets } = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const { group, offsets } = await withCluster(values, async (cluster) => {
     const admin = new GroupAdmin(cluster);
     const group = await admin.describeGroup(groupId);
     return { group, offsets: await admin.describeOffsets(groupId, group) };
@@ -184,9 +181,7 @@ async function remove(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv);
   if (positionals.length === 0) throw new UsageError('group delete needs at least one group id');
   const format = formatOf(values.format);
-  const outcomes = await withCluster(brokersOf(values.brokers), (cluster) =>
-    new GroupAdmin(cluster).deleteGroups(positionals),
-  );
+  const outcomes = await withCluster(values, (cluster) => new GroupAdmin(cluster).deleteGroups(positionals));
   return reportOutcomes(
     format,
     outcomes.map((o) => ({ name: o.groupId, error: o.error })),
@@ -217,7 +212,7 @@ async function resetOffsets(argv: string[]): Promise<number> {
   const topics = values.topic === undefined ? null : values.topic.flatMap(parseTopicFlag);
   const groupId = positionals[0]!;
   const execute = values.execute === true;
-  const plan = await withCluster(brokersOf(values.brokers), (cluster) =>
+  const plan = await withCluster(values, (cluster) =>
     new GroupAdmin(cluster).resetOffsets(groupId, topics, spec, { dryRun: !execute }),
   );
   if (format === 'json') outJson({ group: groupId, executed: execute, offsets: plan });

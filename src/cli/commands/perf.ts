@@ -109,7 +109,7 @@ async function perfProduce(argv: string[]): Promise<number> {
   const acks = acksOf(values.acks);
   const value = Buffer.alloc(size, 0x78);
 
-  const summary = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const summary = await withCluster(values, async (cluster) => {
     const producer = new Producer(cluster, {
       acks,
       lingerMs: intFlag(values['linger-ms'], '--linger-ms') ?? 5,
@@ -205,7 +205,7 @@ async function perfConsume(argv: string[]): Promise<number> {
   const count = intFlag(values['num-records'], '--num-records');
   const durationS = intFlag(values.duration, '--duration');
 
-  const summary = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const summary = await withCluster(values, async (cluster) => {
     const consumer = new Consumer(cluster);
     await consumer.assign([{ topic, offset: 'earliest' }]);
     const progress = progressPrinter();

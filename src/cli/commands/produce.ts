@@ -6,7 +6,6 @@ import type { Acks, ProducerRecord, RecordMetadata } from '../../client/producer
 import { Producer } from '../../client/producer.js';
 import { renderTable } from '../format/table.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   intFlag,
@@ -61,7 +60,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   if (separator === '') throw new UsageError('--key-separator must not be empty');
   const headers = parseKeyValues(values.header, '--header').map(([key, value]) => ({ key, value }));
 
-  const results = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const results = await withCluster(values, async (cluster) => {
     const producer = new Producer(cluster, { acks, lingerMs, compression: values.compression ?? 'none' });
     const results: RecordMetadata[] = [];
     let pending: Promise<RecordMetadata>[] = [];

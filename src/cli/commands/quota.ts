@@ -132,7 +132,7 @@ async function setQuota(argv: string[]): Promise<number> {
   for (const [key, value] of named) if (value !== undefined) ops[key] = numberFlag(value, key);
   for (const [key, value] of parseKeyValues(values.config, '--config')) ops[key] = numberFlag(value, key);
   if (Object.keys(ops).length === 0) throw new UsageError('quota set needs at least one value');
-  const results = await withCluster(brokersOf(values.brokers), (cluster) =>
+  const results = await withCluster(values, (cluster) =>
     new Admin(cluster).alterClientQuotas([{ entity, ops }], {
       validateOnly: values['validate-only'] ?? false,
     }),
@@ -147,7 +147,7 @@ async function setQuota(argv: string[]): Promise<number> {
 async function deleteQuota(argv: string[]): Promise<number> {
   const values = parse(argv);
   const entity = requireEntity(values, 'delete');
-  const removed = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const removed = await withCluster(values, async (cluster) => {
     const admin = new Admin(cluster);
     let keys = values.key ?? [];
     if (keys.length === 0) {
@@ -177,7 +177,7 @@ async function listQuotas(argv: string[]): Promise<number> {
       match,
     }),
   );
-  const entries = await withCluster(brokersOf(values.brokers), (cluster) =>
+  const entries = await withCluster(values, (cluster) =>
     new Admin(cluster).describeClientQuotas(filter, { strict: values.strict ?? false }),
   );
   if (formatOf(values.format) === 'json') {

@@ -4,8 +4,14 @@
  * command ends, and the output every command prints the same way (JSON documents, batch outcomes).
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { loadPropertiesFile } from '../../broker/config.js';
 import { ClusterClient } from '../../client/cluster-client.js';
 import type { KafkaResponseError } from '../../client/errors.js';
+import {
+  type ClientSecurity,
+  clientSecurityFromProperties,
+  PLAINTEXT_SECURITY,
+} from '../../client/security.js';
 import { toJson } from '../format/json.js';
 import { renderTable } from '../format/table.js';
 
@@ -24,12 +30,15 @@ export const CLIENT_FLAGS = {
   // -b and --bootstrap-server are the names kcat and kafka-*.sh users type.
   brokers: { type: 'string', short: 'b' },
   'bootstrap-server': { type: 'string' },
+  'command-config': { type: 'string' },
   format: { type: 'string', short: 'f' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const CLIENT_FLAGS_HELP = `  -b, --brokers <host:port,...>  brokers to bootstrap from (default $SAMSA_BROKERS, else ${DEFAULT_BROKERS});
                              --bootstrap-server is the same
+  --command-config <file>    client properties: security.protocol, sasl.mechanism, sasl.username,
+                             sasl.password, ssl.truststore.location, ssl.keystore.location, ...
   -f, --format <fmt>         output: text (default) or json
   -h, --help                 show this help`;
 
@@ -115,12 +124,35 @@ export function formatOf(flag: string | undefined): OutputFormat {
   return format;
 }
 
-/** Runs `fn` with a cluster client for `brokers`, closing it afterwards. */
+/** The connection flags every client command takes. */
+export interface ConnectFlags {
+  readonly brokers?: string;
+  readonly 'command-config'?: string;
+}
+
+/** TLS and SASL from `--command-config` (Kafka client properties), else PLAINTEXT. */
+export function securityOf(commandConfig: string | undefined): ClientSecurity {
+  if (commandConfig === undefined) return PLAINTEXT_SECURITY;
+  let properties: Record<string, string>;
+  try {
+    properties = loadPropertiesFile(commandConfig);
+  } catch (error) {
+    throw new UsageError(`--command-config: cannot read ${commandConfig}: ${(error as Error).message}`);
+  }
+  return clientSecurityFromProperties(properties);
+}
+
+/** Runs `fn` with a cluster client for `--brokers` and `--command-config`, closing it afterwards. */
 export async function withCluster<T>(
-  brokers: string,
+  flags: ConnectFlags,
   fn: (cluster: ClusterClient) => Promise<T>,
 ): Promise<T> {
-  const cluster = new ClusterClient({ brokers, clientId: 'samsa-cli', connectTimeoutMs: 5_000 });
+  const cluster = new ClusterClient({
+    brokers: brokersOf(flags.brokers),
+    clientId: 'samsa-cli',
+    connectTimeoutMs: 5_000,
+    security: securityOf(flags['command-config']),
+  });
   try {
     return await fn(cluster);
   } finally {

@@ -16,7 +16,9 @@ Options:
                             (zookeeper.connect; a missing chroot is created)
   --broker-id <n>           this broker's id in the cluster (broker.id, default 0)
   --rack <rack>             this broker's rack, for rack-aware replica placement (broker.rack)
-  --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env)
+  --set <key=value>         any Kafka config name, repeatable (wins over --config and SAMSA_* env),
+                            e.g. listeners=PLAINTEXT://:9092,SASL_SSL://:9094 (replaces --host/--port;
+                            TLS and SASL settings: docs/security.md)
   --admin-port <n|none>     admin HTTP port (metrics, health, REST API, console) on 127.0.0.1;
                             0 for any free port, none to disable (default 9644; admin.listener)
   --log-level <levels>      trace|debug|info|warn|error|silent (default info, or SAMSA_LOG_LEVEL),

@@ -6,7 +6,6 @@ import type { TopicMetadata } from '../../client/cluster-client.js';
 import { readCleaningStatus } from '../../storage/cleaner/cleaning-status.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   intFlag,
@@ -131,7 +130,7 @@ async function create(argv: string[]): Promise<number> {
     intFlag(values['replication-factor'] ?? values.replicas, '--replication-factor', 1) ?? -1;
   const configs = Object.fromEntries(parseKeyValues(values.config, '--config'));
   const replicaAssignment = replicaAssignmentFlag(values['replica-assignment']);
-  const created = await withCluster(brokersOf(values.brokers), (cluster) =>
+  const created = await withCluster(values, (cluster) =>
     new Admin(cluster).createTopics(
       positionals.map((name) => ({ name, numPartitions, replicationFactor, configs, replicaAssignment })),
       { validateOnly: values['dry-run'] ?? false },
@@ -157,7 +156,7 @@ async function list(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv, { internal: { type: 'boolean', short: 'i' } });
   if (positionals.length > 0) throw new UsageError(`topic list takes no arguments (got '${positionals[0]}')`);
   const format = formatOf(values.format);
-  const topics = await withCluster(brokersOf(values.brokers), (cluster) =>
+  const topics = await withCluster(values, (cluster) =>
     new Admin(cluster).listTopics({ includeInternal: values.internal ?? false }),
   );
   if (format === 'json') {
@@ -179,7 +178,7 @@ async function describe(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('topic describe needs exactly one topic name');
   const format = formatOf(values.format);
   const name = positionals[0]!;
-  const description = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const description = await withCluster(values, async (cluster) => {
     const admin = new Admin(cluster);
     const [topic] = await admin.describeTopics([name]);
     const queries = topic!.partitions.map((p) => ({ topic: name, partition: p.partition }));
@@ -315,9 +314,7 @@ async function remove(argv: string[]): Promise<number> {
   const { values, positionals } = parseClientArgs(argv);
   if (positionals.length === 0) throw new UsageError('topic delete needs at least one topic name');
   const format = formatOf(values.format);
-  const outcomes = await withCluster(brokersOf(values.brokers), (cluster) =>
-    new Admin(cluster).deleteTopics(positionals),
-  );
+  const outcomes = await withCluster(values, (cluster) => new Admin(cluster).deleteTopics(positionals));
   return reportOutcomes(format, outcomes, { jsonKey: 'name', header: 'topic' });
 }
 
@@ -332,9 +329,7 @@ async function addPartitions(argv: string[]): Promise<number> {
   const format = formatOf(values.format);
   const name = positionals[0]!;
   const assignments = replicaAssignmentFlag(values['replica-assignment']);
-  await withCluster(brokersOf(values.brokers), (cluster) =>
-    new Admin(cluster).createPartitions(name, total, { assignments }),
-  );
+  await withCluster(values, (cluster) => new Admin(cluster).createPartitions(name, total, { assignments }));
   if (format === 'json') outJson({ name, partitionCount: total });
   else out(renderTable(['topic', 'status', 'partitions'], [[name, 'OK', total]]));
   return 0;
@@ -354,7 +349,7 @@ async function alterConfig(argv: string[]): Promise<number> {
   if (alterations.length === 0)
     throw new UsageError('topic alter-config needs --set key=value or --delete key');
   const name = positionals[0]!;
-  await withCluster(brokersOf(values.brokers), (cluster) =>
+  await withCluster(values, (cluster) =>
     new Admin(cluster).incrementalAlterConfigs({ type: 'topic', name }, alterations),
   );
   if (format === 'json') outJson({ name, altered: alterations });

@@ -5,7 +5,6 @@
 import { type TransactionDescription, TransactionsAdmin } from '../../client/transactions.js';
 import { type Cell, renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
@@ -73,7 +72,7 @@ async function transactions(sub: 'list' | 'describe', argv: string[]): Promise<n
   if (sub === 'describe' && positionals.length === 0) {
     throw new UsageError('txn describe needs at least one transactional id');
   }
-  const described = await withCluster(brokersOf(values.brokers), async (cluster) => {
+  const described = await withCluster(values, async (cluster) => {
     const admin = new TransactionsAdmin(cluster);
     const ids =
       sub === 'describe'

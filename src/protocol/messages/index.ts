@@ -7,6 +7,7 @@ import { AddOffsetsToTxn } from './add-offsets-to-txn.js';
 import { AddPartitionsToTxn } from './add-partitions-to-txn.js';
 import { AlterClientQuotas } from './alter-client-quotas.js';
 import { AlterConfigs } from './alter-configs.js';
+import { AlterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { ApiVersions } from './api-versions.js';
 import { ControlledShutdown } from './controlled-shutdown.js';
 import { CreateAcls } from './create-acls.js';
@@ -23,6 +24,7 @@ import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
 import { DescribeProducers } from './describe-producers.js';
 import { DescribeTransactions } from './describe-transactions.js';
+import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { EndTxn } from './end-txn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
@@ -51,6 +53,7 @@ export {
   AddPartitionsToTxn,
   AlterClientQuotas,
   AlterConfigs,
+  AlterUserScramCredentials,
   ApiVersions,
   ControlledShutdown,
   CreateAcls,
@@ -67,6 +70,7 @@ export {
   DescribeGroups,
   DescribeProducers,
   DescribeTransactions,
+  DescribeUserScramCredentials,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -130,6 +134,8 @@ const ALL: readonly ApiSpec[] = [
   OffsetDelete,
   DescribeClientQuotas,
   AlterClientQuotas,
+  DescribeUserScramCredentials,
+  AlterUserScramCredentials,
   DescribeCluster,
   DescribeProducers,
   DescribeTransactions,

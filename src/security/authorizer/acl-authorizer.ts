@@ -1,0 +1,161 @@
+/**
+ * Kafka's ACL authorizer (`kafka.security.authorizer.AclAuthorizer` semantics): super users are
+ * always allowed; a resource with no ACL at all is allowed only with
+ * `allow.everyone.if.no.acl.found`; otherwise a matching DENY (for the operation or ALL) wins over
+ * any ALLOW, and an ALLOW for the operation, an operation implying it (Read, Write, Delete and Alter
+ * imply Describe; AlterConfigs implies DescribeConfigs) or ALL is needed. ACLs match by principal
+ * (or `User:*`), host (or `*`) and resource pattern (literal name, literal `*`, or prefix).
+ * Decisions are cached until the ACLs change, so a request pays a map lookup.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomically } from '../../storage/checkpoint.js';
+import {
+  type AclBinding,
+  type AclBindingFilter,
+  AclOperation,
+  AclPermission,
+  filterMatches,
+  invalidBinding,
+  PatternType,
+  WILDCARD,
+  WILDCARD_PRINCIPAL,
+} from './acl.js';
+
+/** Where ACLs live: a file in single-node mode; ZooKeeper (`/kafka-acl/...`) in cluster mode. */
+export interface AclStore {
+  load(): Promise<AclBinding[]>;
+  save(bindings: readonly AclBinding[]): Promise<void>;
+}
+
+const FILE = 'samsa-acls.json';
+
+export class FileAclStore implements AclStore {
+  constructor(private readonly dataDir: string) {}
+
+  async load(): Promise<AclBinding[]> {
+    const path = join(this.dataDir, FILE);
+    if (!existsSync(path)) return [];
+    return (JSON.parse(readFileSync(path, 'utf8')) as { acls: AclBinding[] }).acls;
+  }
+
+  async save(bindings: readonly AclBinding[]): Promise<void> {
+    writeFileAtomically(
+      join(this.dataDir, FILE),
+      `${JSON.stringify({ version: 1, acls: bindings }, null, 2)}\n`,
+    );
+  }
+}
+
+export interface AuthorizerSettings {
+  /** `super.users=User:a;User:b`. */
+  readonly superUsers: readonly string[];
+  readonly allowEveryoneIfNoAclFound: boolean;
+}
+
+/** The operations whose ALLOW grants `operation` (besides ALL). */
+const IMPLYING: ReadonlyMap<number, readonly number[]> = new Map([
+  [
+    AclOperation.DESCRIBE,
+    [AclOperation.DESCRIBE, AclOperation.READ, AclOperation.WRITE, AclOperation.DELETE, AclOperation.ALTER],
+  ],
+  [AclOperation.DESCRIBE_CONFIGS, [AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS]],
+]);
+
+const CACHE_LIMIT = 100_000;
+
+function sameBinding(a: AclBinding, b: AclBinding): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export class AclAuthorizer {
+  private bindings: AclBinding[] = [];
+  private readonly cache = new Map<string, boolean>();
+  private readonly superUsers: ReadonlySet<string>;
+
+  constructor(
+    private readonly store: AclStore,
+    private readonly settings: AuthorizerSettings,
+  ) {
+    this.superUsers = new Set(settings.superUsers);
+  }
+
+  async load(): Promise<void> {
+    this.bindings = await this.store.load();
+    this.cache.clear();
+  }
+
+  authorize(principal: string, host: string, operation: number, resourceType: number, name: string): boolean {
+    if (this.superUsers.has(principal)) return true;
+    const key = `${principal}\0${host}\0${operation}\0${resourceType}\0${name}`;
+    let decision = this.cache.get(key);
+    if (decision === undefined) {
+      decision = this.decide(principal, host, operation, resourceType, name);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, decision);
+    }
+    return decision;
+  }
+
+  private decide(
+    principal: string,
+    host: string,
+    operation: number,
+    resourceType: number,
+    name: string,
+  ): boolean {
+    const acls = this.bindings.filter((b) => {
+      const p = b.pattern;
+      if (p.resourceType !== resourceType) return false;
+      return p.patternType === PatternType.PREFIXED
+        ? name.startsWith(p.name)
+        : p.name === name || p.name === WILDCARD;
+    });
+    if (acls.length === 0) return this.settings.allowEveryoneIfNoAclFound;
+    const applies = (b: AclBinding) =>
+      (b.entry.principal === principal || b.entry.principal === WILDCARD_PRINCIPAL) &&
+      (b.entry.host === host || b.entry.host === WILDCARD);
+    const denied = acls.some(
+      (b) =>
+        b.entry.permission === AclPermission.DENY &&
+        applies(b) &&
+        (b.entry.operation === operation || b.entry.operation === AclOperation.ALL),
+    );
+    if (denied) return false;
+    const granting = IMPLYING.get(operation) ?? [operation];
+    return acls.some(
+      (b) =>
+        b.entry.permission === AclPermission.ALLOW &&
+        applies(b) &&
+        (b.entry.operation === AclOperation.ALL || granting.includes(b.entry.operation)),
+    );
+  }
+
+  /** Adds the valid bindings; returns an error message per binding (undefined when created). */
+  async createAcls(bindings: readonly AclBinding[]): Promise<(string | undefined)[]> {
+    const errors = bindings.map(invalidBinding);
+    const added = bindings.filter(
+      (b, i) => errors[i] === undefined && !this.bindings.some((existing) => sameBinding(existing, b)),
+    );
+    if (added.length > 0) await this.replace([...this.bindings, ...added]);
+    return errors;
+  }
+
+  describeAcls(filter: AclBindingFilter): AclBinding[] {
+    return this.bindings.filter((b) => filterMatches(filter, b));
+  }
+
+  /** Removes what each filter matches; returns the bindings removed per filter. */
+  async deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclBinding[][]> {
+    const removed = filters.map((f) => this.bindings.filter((b) => filterMatches(f, b)));
+    const gone = new Set(removed.flat());
+    if (gone.size > 0) await this.replace(this.bindings.filter((b) => !gone.has(b)));
+    return removed;
+  }
+
+  private async replace(bindings: AclBinding[]): Promise<void> {
+    await this.store.save(bindings);
+    this.bindings = bindings;
+    this.cache.clear();
+  }
+}
