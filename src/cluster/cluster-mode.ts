@@ -16,7 +16,6 @@ import { errorNameOf } from '../protocol/errors.js';
 import { ControlledShutdown } from '../protocol/messages/controlled-shutdown.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
-import type { Clock } from '../util/clock.js';
 import type { SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { BrokerConnections } from './broker-connections.js';

@@ -3,7 +3,6 @@ import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { AclOperation } from '../../security/authorizer/acl.js';
-import type { BrokerServices } from '../services.js';
 import { topicNameError } from '../topic-registry.js';
 import { advertisedEndpoint } from './advertised-endpoint.js';
 import { clusterAuthorized, topicAuthorized } from './authorize.js';

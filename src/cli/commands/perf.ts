@@ -6,7 +6,6 @@ import { Consumer } from '../../client/consumer.js';
 import { Producer } from '../../client/producer.js';
 import { acksOf } from './produce.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   intFlag,

@@ -10,7 +10,6 @@ import {
 } from '../../client/admin.js';
 import { renderTable } from '../format/table.js';
 import {
-  brokersOf,
   CLIENT_FLAGS_HELP,
   formatOf,
   out,
