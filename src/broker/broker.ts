@@ -604,7 +604,10 @@ export class Broker {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     const services = this.services!;
-    await this.cluster?.shutdown();
+    if (this.cluster) {
+      await services.replicas.stopFollowing();
+      await this.cluster.shutdown();
+    }
     services.replicas.stop();
     await this.admin?.close();
     await Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));

@@ -473,6 +473,8 @@ function groupByTopic<T>(
 export class ReplicaFetcherManager {
   private readonly fetchers = new Map<string, ReplicaFetcher>();
   private readonly assigned = new Map<string, string>();
+  /** Shut down: a stopping broker follows nothing more, whatever states still arrive. */
+  private closed = false;
 
   constructor(
     private readonly options: {
@@ -484,6 +486,7 @@ export class ReplicaFetcherManager {
   ) {}
 
   addPartitions(partitions: readonly FetcherPartition[]): void {
+    if (this.closed) return;
     for (const p of partitions) {
       this.removePartitions([p]);
       const fetcherId =
@@ -523,6 +526,7 @@ export class ReplicaFetcherManager {
   }
 
   async shutdown(): Promise<void> {
+    this.closed = true;
     const all = [...this.fetchers.values()];
     this.fetchers.clear();
     this.assigned.clear();

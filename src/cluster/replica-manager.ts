@@ -552,6 +552,15 @@ export class ReplicaManager implements ReplicaStateApplier {
 
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * A stopping broker fetches as a follower no more, before its controlled shutdown, so that no
+   * leader takes it back into an ISR the controller is shrinking (Kafka's controller sends a
+   * stopping broker StopReplica for the partitions it follows). It keeps leading until moved.
+   */
+  async stopFollowing(): Promise<void> {
+    await this.fetchers.shutdown();
+  }
+
   /** Answers every waiting fetch and produce now, stops fetchers and long polls (shutdown). */
   stop(): void {
     this.stopping = true;
