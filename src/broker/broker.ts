@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LocalClusterMetadata } from '../cluster/cluster-metadata.js';
 import { ClusterMode, clusterSettings } from '../cluster/cluster-mode.js';
+import { coordinatorPartitionLog } from '../cluster/coordinator-partition-log.js';
 import { singleNodeBrokers } from '../cluster/known-brokers.js';
 import { LocalMetadataStore } from '../cluster/local-metadata-store.js';
 import type { IsrWriter, ReplicaStateApplier } from '../cluster/partition-state.js';
@@ -313,7 +314,7 @@ export class Broker {
       ? cluster.replicaManager(logs, replicaOptions)
       : new ReplicaManager(replicaOptions);
     replicas.startup();
-    const groups = await this.startGroupCoordinator(topics, cluster);
+    const groups = await this.startGroupCoordinator(topics, replicas, cluster);
     const { txn, txnMarkers } = await this.startTransactionCoordinator(
       dataDir,
       topics,
@@ -511,6 +512,7 @@ export class Broker {
    */
   private async startGroupCoordinator(
     topics: TopicRegistry,
+    replicas: ReplicaManager,
     cluster: ClusterMode | undefined,
   ): Promise<GroupCoordinator> {
     const config = this.config;
@@ -525,7 +527,10 @@ export class Broker {
     }
     const groups = new GroupCoordinator({
       config: { ...config, offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000 },
-      offsetsLog: new PartitionLogOffsetsLog((p) => topics.logFor(OFFSETS_TOPIC, p), this.clock),
+      offsetsLog: new PartitionLogOffsetsLog(
+        (p) => coordinatorPartitionLog(replicas, topics, OFFSETS_TOPIC, p),
+        this.clock,
+      ),
       clock: this.clock,
       logger: this.moduleLog('group'),
     });
@@ -587,7 +592,7 @@ export class Broker {
         ),
       },
       log: new PartitionLogTransactionStateLog(
-        (p) => topics.logFor(TRANSACTION_STATE_TOPIC_NAME, p),
+        (p) => coordinatorPartitionLog(replicas, topics, TRANSACTION_STATE_TOPIC_NAME, p),
         this.clock,
       ),
       producerIds: cluster ? await cluster.producerIds() : new ProducerIdManager(dataDir, config.brokerId),
