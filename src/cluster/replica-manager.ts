@@ -7,6 +7,7 @@ import type { MarkerPartitionLog } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
 import { SamsaError, UnknownTopicOrPartitionError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { localPartitionState } from './cluster-metadata.js';
 import { DelayedProduce, type ProduceWait } from './delayed-produce.js';
 import { NO_LEADER_EPOCH, NotLeaderOrFollowerError, Partition } from './partition.js';
 import type { BrokerEndpoint, IsrWriter, PartitionState, ReplicaStateApplier } from './partition-state.js';
@@ -76,20 +77,6 @@ export interface ReplicaManagerOptions {
 }
 
 const CONSUMER_REPLICA_ID = -1;
-
-/** The trivial state of a single node: leader self, epoch 0, ISR and replicas [self]. */
-function singleNodeState(topic: string, partition: number, brokerId: number): PartitionState {
-  return {
-    topic,
-    partition,
-    leader: brokerId,
-    leaderEpoch: 0,
-    isr: [brokerId],
-    replicas: [brokerId],
-    partitionEpoch: 0,
-    controllerEpoch: 0,
-  };
-}
 
 function keyOf(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -166,7 +153,7 @@ export class ReplicaManager implements ReplicaStateApplier {
     }
     if (existing !== undefined || this.isClustered) return existing;
     const created = this.newPartition(topic, partition);
-    created.makeLeader(singleNodeState(topic, partition, this.options.brokerId));
+    created.makeLeader(localPartitionState(topic, partition, this.options.brokerId));
     this.partitions.set(key, created);
     return created;
   }

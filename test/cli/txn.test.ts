@@ -1,37 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { AddPartitionsToTxn } from '../../src/protocol/messages/add-partitions-to-txn.js';
 import { CreateTopics } from '../../src/protocol/messages/create-topics.js';
 import { InitProducerId } from '../../src/protocol/messages/init-producer-id.js';
 import { RawClient } from '../broker/raw-client.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
-import { samsaBin } from '../helpers/paths.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function samsa(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [samsaBin, ...args], {
-      env: { ...process.env, SAMSA_BROKERS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { runSamsa } from '../helpers/run-samsa.js';
 
 describe('samsa txn', () => {
   let broker: TestBroker;
@@ -67,7 +41,7 @@ describe('samsa txn', () => {
   });
 
   it('lists transactional ids with state, producer id/epoch, partitions and age', async () => {
-    const listed = await samsa(['txn', 'list', ...b]);
+    const listed = await runSamsa(['txn', 'list', ...b]);
     assert.equal(listed.code, 0, listed.stderr);
     const lines = listed.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^TRANSACTIONAL ID\s+STATE\s+PRODUCER ID\s+EPOCH\s+PARTITIONS\s+AGE$/);
@@ -77,7 +51,7 @@ describe('samsa txn', () => {
       new RegExp(`^open-one\\s+Ongoing\\s+${producerId}\\s+0\\s+cli-txn:0,1\\s+\\d+m?s$`),
     );
 
-    const ongoing = await samsa(['txn', 'list', '--state', 'Ongoing', '--format', 'json', ...b]);
+    const ongoing = await runSamsa(['txn', 'list', '--state', 'Ongoing', '--format', 'json', ...b]);
     assert.equal(ongoing.code, 0, ongoing.stderr);
     const parsed = JSON.parse(ongoing.stdout);
     assert.deepEqual(
@@ -88,18 +62,18 @@ describe('samsa txn', () => {
   });
 
   it('describes a transactional id, and fails with the Kafka error for an unknown one', async () => {
-    const described = await samsa(['txn', 'describe', 'open-one', ...b]);
+    const described = await runSamsa(['txn', 'describe', 'open-one', ...b]);
     assert.equal(described.code, 0, described.stderr);
     assert.match(described.stdout, /STATE\s+Ongoing/);
     assert.match(described.stdout, /PRODUCER EPOCH\s+0/);
     assert.match(described.stdout, /TIMEOUT MS\s+60000/);
     assert.match(described.stdout, /PARTITIONS\s+cli-txn:0,1/);
 
-    const unknown = await samsa(['txn', 'describe', 'nobody', ...b]);
+    const unknown = await runSamsa(['txn', 'describe', 'nobody', ...b]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^samsa txn: TRANSACTIONAL_ID_NOT_FOUND: .*nobody/);
 
-    const usage = await samsa(['txn', 'describe', ...b]);
+    const usage = await runSamsa(['txn', 'describe', ...b]);
     assert.equal(usage.code, 2);
   });
 });

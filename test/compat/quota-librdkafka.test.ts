@@ -1,31 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
-import { compatClientsDir, samsaBin } from '../helpers/paths.js';
+import { compatClientsDir } from '../helpers/paths.js';
 import { describeRun, runClient } from '../helpers/run-client.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function samsa(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [samsaBin, ...args], {
-      env: { ...process.env, SAMSA_BROKERS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runSamsa } from '../helpers/run-samsa.js';
 
 const QUOTA = 200_000;
 
@@ -41,13 +21,13 @@ describe('client quotas hold librdkafka clients', () => {
   before(async () => {
     t = await startBroker({ config: { 'quota.window.num': '3', 'quota.window.size.seconds': '1' } });
     b = ['--brokers', t.bootstrap];
-    const created = await samsa(['topic', 'create', 'quota-t', ...b]);
+    const created = await runSamsa(['topic', 'create', 'quota-t', ...b]);
     assert.equal(created.code, 0, created.stderr);
   });
   after(() => t.cleanup());
 
   it('samsa quota set / list / delete manage the quota', async () => {
-    const set = await samsa([
+    const set = await runSamsa([
       'quota',
       'set',
       '--client-id',
@@ -57,11 +37,11 @@ describe('client quotas hold librdkafka clients', () => {
       ...b,
     ]);
     assert.equal(set.code, 0, set.stderr);
-    const bad = await samsa(['quota', 'set', '--user', 'x', '--config', 'nope=1', ...b]);
+    const bad = await runSamsa(['quota', 'set', '--user', 'x', '--config', 'nope=1', ...b]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /INVALID_REQUEST: .*Invalid configuration key nope/);
-    await samsa(['quota', 'set', '--user-default', '--consumer-byte-rate', '5000', ...b]);
-    const list = await samsa(['quota', 'list', '--format', 'json', ...b]);
+    await runSamsa(['quota', 'set', '--user-default', '--consumer-byte-rate', '5000', ...b]);
+    const list = await runSamsa(['quota', 'list', '--format', 'json', ...b]);
     assert.equal(list.code, 0, list.stderr);
     const entries = JSON.parse(list.stdout);
     assert.deepEqual(
@@ -71,9 +51,9 @@ describe('client quotas hold librdkafka clients', () => {
         { entity: { user: null }, values: { consumer_byte_rate: 5000 } },
       ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
     );
-    const del = await samsa(['quota', 'delete', '--user-default', ...b]);
+    const del = await runSamsa(['quota', 'delete', '--user-default', ...b]);
     assert.equal(del.code, 0, del.stderr);
-    const text = await samsa(['quota', 'list', ...b]);
+    const text = await runSamsa(['quota', 'list', ...b]);
     assert.match(text.stdout, /client-id=quota-producer +producer_byte_rate=200000/);
     assert.doesNotMatch(text.stdout, /user=<default>/);
   });
@@ -101,7 +81,7 @@ describe('client quotas hold librdkafka clients', () => {
     const fetchQuota = 500_000;
     const records = Array.from({ length: 3000 }, (_, i) => `${i}`.padEnd(999, 'y')).join('\n');
     await kcat(['-P', '-b', t.bootstrap, '-t', 'quota-fetch'], `${records}\n`);
-    const set = await samsa([
+    const set = await runSamsa([
       'quota',
       'set',
       '--client-id',
