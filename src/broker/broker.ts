@@ -265,7 +265,7 @@ export class Broker {
   /** Everything of `start` once the data directory is ours. */
   private async startWithDataDir(dataDir: string): Promise<void> {
     const config = this.config;
-    const settings = clusterSettings(config);
+    const settings = clusterSettings(config, this.listenerConfig);
     const cluster = settings ? await ClusterMode.connect(settings, this.logger) : undefined;
     this.cluster = cluster;
     const store = cluster?.store ?? new LocalMetadataStore(dataDir);
@@ -355,6 +355,7 @@ export class Broker {
             host: config.advertisedHost,
             port: config.advertisedPort,
             rack: null,
+            listeners: new Map(endpoints.all().map((e) => [e.listenerName, e])),
           }),
           store,
         ),
@@ -407,10 +408,7 @@ export class Broker {
     config.advertisedHost = first.host;
     config.advertisedPort = first.port;
     if (cluster) {
-      await cluster.start(
-        { host: config.advertisedHost, port: config.advertisedPort },
-        coordinatorHooks(groups, txn, this.logger),
-      );
+      await cluster.start(endpoints.all(), coordinatorHooks(groups, txn, this.logger));
     }
     if (metrics) {
       const bound = this.listeners.map((listener, i) => ({

@@ -37,6 +37,18 @@ export const SECURITY_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'Security protocol between brokers when inter.broker.listener.name is not set',
   },
   {
+    name: 'sasl.mechanism.inter.broker.protocol',
+    type: 'string',
+    default: 'GSSAPI',
+    doc: 'SASL mechanism brokers log in to each other with (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)',
+  },
+  {
+    name: 'ssl.endpoint.identification.algorithm',
+    type: 'string',
+    default: 'https',
+    doc: "https checks the host name in a peer broker's certificate; empty turns the check off",
+  },
+  {
     name: 'connections.setup.timeout.ms',
     type: 'long',
     default: '10000',

@@ -4,6 +4,7 @@
  * broker makes of its peers: ControlledShutdown to the controller, WriteTxnMarkers to leaders.
  */
 import { Connection } from '../client/connection.js';
+import type { ClientSecurity } from '../client/security.js';
 import type { ApiSpec } from '../protocol/schema/types.js';
 import type { BrokerEndpoint } from './partition-state.js';
 
@@ -14,6 +15,7 @@ export class BrokerConnections {
     private readonly clientId: string,
     private readonly endpointOf: (id: number) => BrokerEndpoint | undefined,
     private readonly requestTimeoutMs: number,
+    private readonly security?: ClientSecurity,
   ) {}
 
   async send<T>(brokerId: number, spec: ApiSpec, body: object): Promise<T> {
@@ -26,6 +28,7 @@ export class BrokerConnections {
         port: endpoint.port,
         clientId: this.clientId,
         requestTimeoutMs: this.requestTimeoutMs,
+        security: this.security,
       });
       this.open.set(brokerId, connection);
     }

@@ -12,8 +12,11 @@
  */
 import type { BrokerConfig } from '../broker/config.js';
 import type { TopicRegistry } from '../broker/topic-registry.js';
+import type { ClientSecurity } from '../client/security.js';
+import type { ResolvedListeners } from '../net/listener-config.js';
 import { errorNameOf } from '../protocol/errors.js';
 import { ControlledShutdown } from '../protocol/messages/controlled-shutdown.js';
+import { interBrokerClientSecurity } from '../security/inter-broker-security.js';
 import type { LogManager } from '../storage/log-manager.js';
 import type { LocalTxnMarkerWriter } from '../txn/transaction-marker-writer.js';
 import type { SamsaError } from '../util/errors.js';
@@ -32,6 +35,7 @@ import {
   brokerIdPath,
   CONTROLLER_PATH,
   encodeBrokerRegistration,
+  type RegisteredEndpoint,
   uuidToString,
 } from './zookeeper/zk-data.js';
 
@@ -45,10 +49,16 @@ export interface ClusterSettings {
   readonly controlledShutdownEnable: boolean;
   readonly controlledShutdownMaxRetries: number;
   readonly controlledShutdownRetryBackoffMs: number;
+  /** The listener other brokers reach this one on, and how this one secures its own calls to them. */
+  readonly interBrokerListenerName: string;
+  readonly interBrokerSecurity: ClientSecurity;
 }
 
 /** Cluster settings from the broker config, or undefined for single-node mode. */
-export function clusterSettings(config: BrokerConfig): ClusterSettings | undefined {
+export function clusterSettings(
+  config: BrokerConfig,
+  listeners: ResolvedListeners,
+): ClusterSettings | undefined {
   const get = (name: string) => config.values.get(name) ?? '';
   const connect = get('zookeeper.connect').trim();
   if (connect === '') return undefined;
@@ -64,6 +74,11 @@ export function clusterSettings(config: BrokerConfig): ClusterSettings | undefin
     controlledShutdownEnable: get('controlled.shutdown.enable') === 'true',
     controlledShutdownMaxRetries: Number(get('controlled.shutdown.max.retries')),
     controlledShutdownRetryBackoffMs: Number(get('controlled.shutdown.retry.backoff.ms')),
+    interBrokerListenerName: listeners.interBrokerListenerName,
+    interBrokerSecurity: interBrokerClientSecurity(
+      config.values,
+      listeners.listeners.find((l) => l.name === listeners.interBrokerListenerName)!,
+    ),
   };
 }
 
@@ -93,7 +108,7 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   private topics: TopicRegistry | undefined;
   private logs: LogManager | undefined;
   private coordinators: CoordinatorHooks | undefined;
-  private endpoint: { host: string; port: number } | undefined;
+  private endpoints: readonly RegisteredEndpoint[] = [];
   private registered = false;
   private fenced = false;
   private fenceTimer: NodeJS.Timeout | undefined;
@@ -108,7 +123,10 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     readonly settings: ClusterSettings,
     private readonly logger: Logger,
   ) {
-    this.store = new ZkMetadataStore(zk, settings.brokerId, { logger });
+    this.store = new ZkMetadataStore(zk, settings.brokerId, {
+      logger,
+      interBrokerListenerName: settings.interBrokerListenerName,
+    });
     this.controller = new Controller(zk, {
       brokerId: settings.brokerId,
       uncleanLeaderElectionEnable: settings.uncleanLeaderElectionEnable,
@@ -119,6 +137,7 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
       `broker-${settings.brokerId}`,
       (id) => this.store.liveBrokers().find((b) => b.id === id),
       settings.sessionTimeoutMs,
+      settings.interBrokerSecurity,
     );
   }
 
@@ -152,7 +171,10 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   replicaManager(logs: LogManager, options: ReplicaManagerOptions): LeaderGatedReplicaManager {
     this.topics = options.topics;
     this.logs = logs;
-    const replicas = new LeaderGatedReplicaManager(this, options);
+    const replicas = new LeaderGatedReplicaManager(this, {
+      ...options,
+      interBrokerSecurity: this.settings.interBrokerSecurity,
+    });
     this.applier = replicas;
     return replicas;
   }
@@ -177,8 +199,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   }
 
   /** Registers this broker, starts competing for controller and applies the current states. */
-  async start(endpoint: { host: string; port: number }, coordinators: CoordinatorHooks): Promise<void> {
-    this.endpoint = endpoint;
+  async start(endpoints: readonly RegisteredEndpoint[], coordinators: CoordinatorHooks): Promise<void> {
+    this.endpoints = endpoints;
     this.coordinators = coordinators;
     this.deleteStrayLogs();
     await this.register();
@@ -208,7 +230,7 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     const { brokerId, rack, sessionTimeoutMs } = this.settings;
     const path = brokerIdPath(brokerId);
     const data = encodeBrokerRegistration(
-      { id: brokerId, host: this.endpoint!.host, port: this.endpoint!.port, rack, epoch: 0n },
+      { id: brokerId, endpoints: this.endpoints, rack, epoch: 0n },
       Date.now(),
     );
     const deadline = Date.now() + sessionTimeoutMs + 2000;
@@ -228,7 +250,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     }
     this.registered = true;
     this.fenced = false;
-    this.logger.info({ brokerId, rack, ...this.endpoint }, 'registered broker in ZooKeeper');
+    const listeners = this.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`);
+    this.logger.info({ brokerId, rack, listeners }, 'registered broker in ZooKeeper');
   }
 
   /**

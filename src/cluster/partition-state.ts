@@ -11,9 +11,12 @@ export interface PartitionState {
 }
 export interface BrokerEndpoint {
   readonly id: number;
+  /** The inter-broker listener's address: what followers and peer brokers connect to. */
   readonly host: string;
   readonly port: number;
   readonly rack: string | null;
+  /** Every advertised listener by name: a client is answered with the one it came in on. */
+  readonly listeners: ReadonlyMap<string, { readonly host: string; readonly port: number }>;
 }
 /** Implemented by the replication side (ReplicaManager): applies LeaderAndIsr / StopReplica. */
 export interface ReplicaStateApplier {

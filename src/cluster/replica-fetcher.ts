@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '../client/connection.js';
+import type { ClientSecurity } from '../client/security.js';
 import { javaStringHashCode } from '../group/group-metadata-manager.js';
 import { ErrorCode, errorNameOf } from '../protocol/errors.js';
 import { Fetch, ListOffsets, OffsetForLeaderEpoch } from '../protocol/messages/index.js';
@@ -33,6 +34,7 @@ interface FetcherOptions {
   readonly leader: BrokerEndpoint;
   readonly config: ReplicationConfig;
   readonly logger: Logger;
+  readonly security?: ClientSecurity;
   /** The local follower replica, or undefined when it is no longer a follower. */
   readonly partitionOf: (topic: string, partition: number) => Partition | undefined;
 }
@@ -152,6 +154,7 @@ export class ReplicaFetcher {
       port,
       clientId: `broker-${this.options.brokerId}-fetcher-${this.options.leader.id}`,
       requestTimeoutMs: this.options.config.replicaSocketTimeoutMs,
+      security: this.options.security,
     });
     return this.connection;
   }
@@ -476,14 +479,7 @@ export class ReplicaFetcherManager {
   /** Shut down: a stopping broker follows nothing more, whatever states still arrive. */
   private closed = false;
 
-  constructor(
-    private readonly options: {
-      readonly brokerId: number;
-      readonly config: ReplicationConfig;
-      readonly logger: Logger;
-      readonly partitionOf: (topic: string, partition: number) => Partition | undefined;
-    },
-  ) {}
+  constructor(private readonly options: Omit<FetcherOptions, 'leader'>) {}
 
   addPartitions(partitions: readonly FetcherPartition[]): void {
     if (this.closed) return;

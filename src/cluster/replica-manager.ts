@@ -1,4 +1,5 @@
 import type { TopicRegistry } from '../broker/topic-registry.js';
+import type { ClientSecurity } from '../client/security.js';
 import { systemTimer, type Timer, type TimerTask } from '../group/timer.js';
 import { batchesIn } from '../protocol/records/record-batch.js';
 import type { AppendInfo } from '../storage/log.js';
@@ -74,6 +75,8 @@ export interface ReplicaManagerOptions {
    */
   readonly isrWriter?: IsrWriter;
   readonly timer?: Timer;
+  /** How followers secure their fetches from leaders (the inter-broker listener's protocol). */
+  readonly interBrokerSecurity?: ClientSecurity;
 }
 
 const CONSUMER_REPLICA_ID = -1;
@@ -115,6 +118,7 @@ export class ReplicaManager implements ReplicaStateApplier {
       brokerId: options.brokerId,
       config: options.config,
       logger: options.logger,
+      security: options.interBrokerSecurity,
       partitionOf: (topic, partition) => {
         const p = this.partitions.get(keyOf(topic, partition));
         return p?.role === 'follower' ? p : undefined;

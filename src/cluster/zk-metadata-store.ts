@@ -63,6 +63,18 @@ export interface ZkMetadataStoreOptions {
   readonly logger: Logger;
   /** How long a CreateTopics waits for leaders, and a DeleteTopics for the deletion. */
   readonly operationTimeoutMs?: number;
+  /** The listener brokers reach each other on (`inter.broker.listener.name`); PLAINTEXT by default. */
+  readonly interBrokerListenerName?: string;
+}
+
+/**
+ * A registered broker as replication and clients see it: its inter-broker address (or, when it
+ * lacks that listener, its first one) and every listener's address by name.
+ */
+export function brokerEndpoint(b: BrokerRegistration, interBrokerListenerName: string): BrokerEndpoint {
+  const listeners = new Map(b.endpoints.map((e) => [e.listenerName, { host: e.host, port: e.port }]));
+  const interBroker = listeners.get(interBrokerListenerName) ?? b.endpoints[0] ?? { host: '', port: -1 };
+  return { id: b.id, host: interBroker.host, port: interBroker.port, rack: b.rack, listeners };
 }
 
 export class ZkMetadataStore
@@ -76,6 +88,7 @@ export class ZkMetadataStore
   private id = '';
   private readonly unwatch: (() => void)[] = [];
   private readonly timeoutMs: number;
+  private readonly interBrokerListenerName: string;
 
   constructor(
     private readonly zk: ZkClient,
@@ -84,6 +97,7 @@ export class ZkMetadataStore
   ) {
     super();
     this.timeoutMs = options.operationTimeoutMs ?? 30_000;
+    this.interBrokerListenerName = options.interBrokerListenerName ?? 'PLAINTEXT';
   }
 
   get clusterId(): string {
@@ -183,7 +197,7 @@ export class ZkMetadataStore
   liveBrokers(): readonly BrokerEndpoint[] {
     return [...this.brokers.values()]
       .sort((a, b) => a.id - b.id)
-      .map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack }));
+      .map((b) => brokerEndpoint(b, this.interBrokerListenerName));
   }
 
   registration(id: number): BrokerRegistration | undefined {

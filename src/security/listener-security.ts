@@ -44,7 +44,8 @@ export interface SecurityDependencies {
   readonly oauthValidator?: OAuthBearerValidator;
 }
 
-function jaasOptions(
+/** The JAAS options of `mechanism` on `listener` (`listener.name.<l>.<mechanism>.sasl.jaas.config`, else `sasl.jaas.config`). */
+export function jaasOptions(
   values: ReadonlyMap<string, string>,
   listener: string,
   mechanism: string,

@@ -18,6 +18,14 @@ import {
   topicConfigPath,
   topicPath,
 } from '../../src/cluster/zookeeper/zk-data.js';
+
+const plaintext = (host: string, port: number) => ({
+  listenerName: 'PLAINTEXT',
+  securityProtocol: 'PLAINTEXT',
+  host,
+  port,
+});
+
 import { silentLogger } from '../../src/util/logger.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startZooKeeper } from '../helpers/zookeeper.js';
@@ -54,7 +62,7 @@ test('controller decisions in ZooKeeper', { timeout: 120_000 }, async (t) => {
       await zk.create(
         `/brokers/ids/${id}`,
         encodeBrokerRegistration(
-          { id, host: '127.0.0.1', port: 9000 + id, rack: null, epoch: 0n },
+          { id, endpoints: [plaintext('127.0.0.1', 9000 + id)], rack: null, epoch: 0n },
           Date.now(),
         ),
         { ephemeral: true },

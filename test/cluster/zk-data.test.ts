@@ -15,11 +15,21 @@ import {
 
 const json = (b: Buffer) => JSON.parse(b.toString('utf8'));
 
+const endpoint = (listenerName: string, securityProtocol: string, host: string, port: number) => ({
+  listenerName,
+  securityProtocol,
+  host,
+  port,
+});
+
 test('broker registration is BrokerIdZNode version 5 and reads back (rack only when set)', () => {
-  const data = encodeBrokerRegistration(
-    { id: 2, host: 'h2', port: 9093, rack: 'r1', epoch: 0n },
-    1700000000000,
-  );
+  const registration = {
+    id: 2,
+    endpoints: [endpoint('PLAINTEXT', 'PLAINTEXT', 'h2', 9093)],
+    rack: 'r1',
+    epoch: 42n,
+  };
+  const data = encodeBrokerRegistration(registration, 1700000000000);
   assert.deepEqual(json(data), {
     features: {},
     listener_security_protocol_map: { PLAINTEXT: 'PLAINTEXT' },
@@ -31,14 +41,8 @@ test('broker registration is BrokerIdZNode version 5 and reads back (rack only w
     timestamp: '1700000000000',
     rack: 'r1',
   });
-  assert.deepEqual(decodeBrokerRegistration(2, data, 42n), {
-    id: 2,
-    host: 'h2',
-    port: 9093,
-    rack: 'r1',
-    epoch: 42n,
-  });
-  const noRack = encodeBrokerRegistration({ id: 1, host: 'h', port: 1, rack: null, epoch: 0n }, 0);
+  assert.deepEqual(decodeBrokerRegistration(2, data, 42n), registration);
+  const noRack = encodeBrokerRegistration({ ...registration, rack: null }, 0);
   assert.equal('rack' in json(noRack), false);
   // A registration Kafka wrote with a named listener and empty host/port.
   const kafka = Buffer.from(
@@ -52,11 +56,40 @@ test('broker registration is BrokerIdZNode version 5 and reads back (rack only w
   );
   assert.deepEqual(decodeBrokerRegistration(1, kafka, 1n), {
     id: 1,
-    host: 'kafka-1',
-    port: 29092,
+    endpoints: [endpoint('INTERNAL', 'PLAINTEXT', 'kafka-1', 29092)],
     rack: null,
     epoch: 1n,
   });
+  // A version 1 registration has only host and port.
+  const v1 = Buffer.from(JSON.stringify({ version: 1, host: 'old', port: 9092, jmx_port: -1 }));
+  assert.deepEqual(decodeBrokerRegistration(3, v1, 1n).endpoints, [
+    endpoint('PLAINTEXT', 'PLAINTEXT', 'old', 9092),
+  ]);
+});
+
+test('every listener is registered; host and port are the PLAINTEXT one, or null and -1', () => {
+  const registration = {
+    id: 1,
+    endpoints: [
+      endpoint('CLIENT', 'SASL_SSL', 'public.example', 9094),
+      endpoint('BROKER', 'SSL', '::1', 9093),
+    ],
+    rack: null,
+    epoch: 7n,
+  };
+  const data = encodeBrokerRegistration(registration, 0);
+  const body = json(data);
+  assert.deepEqual(body.endpoints, ['CLIENT://public.example:9094', 'BROKER://[::1]:9093']);
+  assert.deepEqual(body.listener_security_protocol_map, { CLIENT: 'SASL_SSL', BROKER: 'SSL' });
+  assert.equal(body.host, null);
+  assert.equal(body.port, -1);
+  assert.deepEqual(decodeBrokerRegistration(1, data, 7n), registration);
+  const withPlaintext = encodeBrokerRegistration(
+    { ...registration, endpoints: [...registration.endpoints, endpoint('INTERNAL', 'PLAINTEXT', 'h', 1)] },
+    0,
+  );
+  assert.equal(json(withPlaintext).host, 'h');
+  assert.equal(json(withPlaintext).port, 1);
 });
 
 test('topic assignment, partition state, controller and producer id block JSON', () => {

@@ -46,7 +46,11 @@ async function context(withGroups = true) {
   const services = {
     config: { brokerId: 1, advertisedHost: 'localhost', advertisedPort: 9092 },
     topics,
-    cluster: new LocalClusterMetadata(1, () => ({ id: 1, host: 'localhost', port: 9092, rack: null }), store),
+    cluster: new LocalClusterMetadata(
+      1,
+      () => ({ id: 1, host: 'localhost', port: 9092, rack: null, listeners: new Map() }),
+      store,
+    ),
     endpoints: new BrokerEndpoints(
       [
         {

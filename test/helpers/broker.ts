@@ -99,6 +99,8 @@ export interface BrokerProcess {
   port: number;
   pid: number;
   dataDir: string;
+  /** `host:port` of each advertised listener, by listener name (from the "listening" line). */
+  listeners: Record<string, string>;
   /** Resolves when the process has exited, however that happened. */
   readonly exited: Promise<ExitStatus>;
   /** Sends `signal` (default SIGKILL) and resolves once the process has exited. Leaves the data dir. */
@@ -163,22 +165,30 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.append(chunk));
   const lines = readline.createInterface({ input: child.stdout!, crlfDelay: Number.POSITIVE_INFINITY });
 
-  const listening = new Promise<{ host: string; port: number }>((resolve, reject) => {
-    lines.on('line', (line) => {
-      stdout.append(`${line}\n`);
-      const entry = parseLogLine(line);
-      if (entry?.msg === 'listening' && typeof entry.port === 'number') {
-        resolve({
-          host: typeof entry.host === 'string' ? entry.host : (options.host ?? '127.0.0.1'),
-          port: entry.port,
-        });
-      }
-    });
-    child.once('error', reject);
-    void exited.then((status) =>
-      reject(new Error(`samsa exited before listening (code ${status.code}, signal ${status.signal})`)),
-    );
-  });
+  const listening = new Promise<{ host: string; port: number; listeners: Record<string, string> }>(
+    (resolve, reject) => {
+      lines.on('line', (line) => {
+        stdout.append(`${line}\n`);
+        const entry = parseLogLine(line);
+        if (entry?.msg === 'listening' && typeof entry.port === 'number') {
+          const listeners: Record<string, string> = {};
+          for (const url of (entry.listeners ?? []) as string[]) {
+            const m = /^([^:]+):\/\/(.*)$/.exec(url);
+            if (m) listeners[m[1]!] = m[2]!;
+          }
+          resolve({
+            host: typeof entry.host === 'string' ? entry.host : (options.host ?? '127.0.0.1'),
+            port: entry.port,
+            listeners,
+          });
+        }
+      });
+      child.once('error', reject);
+      void exited.then((status) =>
+        reject(new Error(`samsa exited before listening (code ${status.code}, signal ${status.signal})`)),
+      );
+    },
+  );
 
   const startupTimeoutMs = options.startupTimeoutMs ?? 20_000;
   let timer: NodeJS.Timeout | undefined;
@@ -189,7 +199,7 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
     );
   });
 
-  let address: { host: string; port: number };
+  let address: { host: string; port: number; listeners: Record<string, string> };
   try {
     address = await Promise.race([listening, timeout]);
   } catch (error) {
@@ -228,6 +238,7 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
     port: address.port,
     pid: child.pid!,
     dataDir,
+    listeners: address.listeners,
     exited,
     kill,
     stop,

@@ -99,7 +99,13 @@ export class StaticLayout {
   }
 
   endpoints(): BrokerEndpoint[] {
-    return [...this.members].map(([id, m]) => ({ id, host: m.host, port: m.port, rack: null }));
+    return [...this.members].map(([id, m]) => ({
+      id,
+      host: m.host,
+      port: m.port,
+      rack: null,
+      listeners: new Map([['PLAINTEXT', { host: m.host, port: m.port }]]),
+    }));
   }
 
   /**

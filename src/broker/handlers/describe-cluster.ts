@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { DescribeCluster } from '../../protocol/messages/describe-cluster.js';
+import { brokerAddress } from './advertised-endpoint.js';
 import type { Handler } from './handler.js';
 
 /** DescribeCluster.EndpointType (KIP-919): 1 = brokers, 2 = controllers (KRaft only). */
@@ -35,9 +36,10 @@ export const describeClusterHandler: Handler<{ endpointType?: number }> = {
       endpointType,
       clusterId,
       controllerId: cluster.controllerId(),
-      brokers: cluster
-        .liveBrokers()
-        .map((b) => ({ brokerId: b.id, host: b.host, port: b.port, rack: b.rack })),
+      brokers: cluster.liveBrokers().flatMap((b) => {
+        const address = brokerAddress(context, b);
+        return address ? [{ brokerId: b.id, ...address, rack: b.rack }] : [];
+      }),
     };
   },
 };

@@ -4,7 +4,7 @@ import { partitionForKey } from '../../group/group-metadata-manager.js';
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { FindCoordinator } from '../../protocol/messages/find-coordinator.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../../txn/transaction-state-log.js';
-import { advertisedEndpoint } from './advertised-endpoint.js';
+import { brokerAddress } from './advertised-endpoint.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -48,10 +48,10 @@ async function lookup(key: string, keyType: number, context: RequestContext): Pr
   const partition = partitionForKey(key, topics.partitionCount(topic)!);
   const leader = cluster.partitionState(topic, partition)?.leader ?? -1;
   const broker = cluster.liveBrokers().find((b) => b.id === leader);
-  if (!broker) return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));
-  // This broker answers with the endpoint of the listener the client came in on.
-  const { host, port } = broker.id === config.brokerId ? advertisedEndpoint(context) : broker;
-  return { key, nodeId: broker.id, host, port, errorCode: 0, errorMessage: null };
+  // The coordinator's endpoint on the listener the client came in on.
+  const address = broker && brokerAddress(context, broker);
+  if (!address) return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));
+  return { key, nodeId: leader, ...address, errorCode: 0, errorMessage: null };
 }
 
 export const findCoordinatorHandler: Handler = {

@@ -4,7 +4,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { AclOperation } from '../../security/authorizer/acl.js';
 import { topicNameError } from '../topic-registry.js';
-import { advertisedEndpoint } from './advertised-endpoint.js';
+import { brokerAddress } from './advertised-endpoint.js';
 import { clusterAuthorized, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
@@ -130,10 +130,8 @@ export const metadataHandler: Handler = {
     version,
     context,
   ) {
-    const { topics, cluster, config } = context.services;
+    const { topics, cluster } = context.services;
     const live = liveIds(cluster);
-    // This broker is advertised on the listener the client came in on.
-    const { host, port } = advertisedEndpoint(context);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
@@ -160,13 +158,11 @@ export const metadataHandler: Handler = {
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
     return {
       throttleTimeMs: 0,
-      brokers: cluster
-        .liveBrokers()
-        .map((b) =>
-          b.id === config.brokerId
-            ? { nodeId: b.id, host, port, rack: b.rack }
-            : { nodeId: b.id, host: b.host, port: b.port, rack: b.rack },
-        ),
+      // Every broker is advertised on the listener the client came in on.
+      brokers: cluster.liveBrokers().flatMap((b) => {
+        const address = brokerAddress(context, b);
+        return address ? [{ nodeId: b.id, ...address, rack: b.rack }] : [];
+      }),
       clusterId: context.services.clusterId,
       controllerId: cluster.controllerId(),
       topics: entries,

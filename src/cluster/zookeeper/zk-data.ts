@@ -35,24 +35,45 @@ export const decodeClusterId = (data: Buffer): string => parse(data).id as strin
 export const BROKER_IDS_PATH = '/brokers/ids';
 export const brokerIdPath = (id: number): string => `${BROKER_IDS_PATH}/${id}`;
 
-export interface BrokerRegistration {
-  readonly id: number;
+/** One advertised listener of a registered broker (Kafka's EndPoint). */
+export interface RegisteredEndpoint {
+  readonly listenerName: string;
+  readonly securityProtocol: string;
   readonly host: string;
   readonly port: number;
+}
+
+export interface BrokerRegistration {
+  readonly id: number;
+  /** Every advertised listener, in the order of the broker's `advertised.listeners`. */
+  readonly endpoints: readonly RegisteredEndpoint[];
   readonly rack: string | null;
   /** The zxid that created the registration (Kafka's broker epoch); 0n before it is read back. */
   readonly epoch: bigint;
 }
 
-/** BrokerIdZNode.encode, version 5 (features, listener map, endpoints, rack). */
+/** A registration's endpoint for `listenerName`, if the broker has that listener. */
+export function endpointOf(b: BrokerRegistration, listenerName: string): RegisteredEndpoint | undefined {
+  return b.endpoints.find((e) => e.listenerName === listenerName);
+}
+
+const hostForUrl = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
+/**
+ * BrokerIdZNode.encode, version 5 (features, listener map, endpoints, rack). As
+ * `KafkaZkClient.registerBroker`, `host`/`port` are the PLAINTEXT endpoint's, or null and -1.
+ */
 export function encodeBrokerRegistration(b: BrokerRegistration, timestampMs: number): Buffer {
+  const plaintext = b.endpoints.find((e) => e.securityProtocol === 'PLAINTEXT');
   const body: Record<string, unknown> = {
     features: {},
-    listener_security_protocol_map: { PLAINTEXT: 'PLAINTEXT' },
-    endpoints: [`PLAINTEXT://${b.host}:${b.port}`],
+    listener_security_protocol_map: Object.fromEntries(
+      b.endpoints.map((e) => [e.listenerName, e.securityProtocol]),
+    ),
+    endpoints: b.endpoints.map((e) => `${e.listenerName}://${hostForUrl(e.host)}:${e.port}`),
     jmx_port: -1,
-    port: b.port,
-    host: b.host,
+    port: plaintext?.port ?? -1,
+    host: plaintext?.host ?? null,
     version: 5,
     timestamp: String(timestampMs),
   };
@@ -62,18 +83,26 @@ export function encodeBrokerRegistration(b: BrokerRegistration, timestampMs: num
 
 export function decodeBrokerRegistration(id: number, data: Buffer, epoch: bigint): BrokerRegistration {
   const body = parse(data);
-  let host: string = body.host ?? '';
-  let port: number = body.port ?? -1;
-  // The PLAINTEXT endpoint wins (v2+ registrations may leave host/port empty).
+  const protocols: Record<string, string> = body.listener_security_protocol_map ?? {};
+  const endpoints: RegisteredEndpoint[] = [];
   for (const ep of (body.endpoints ?? []) as string[]) {
-    const m = /^([A-Z_]+):\/\/\[?([^\]]*?)\]?:(\d+)$/.exec(ep);
-    if (m && (m[1] === 'PLAINTEXT' || body.listener_security_protocol_map?.[m[1]!] === 'PLAINTEXT')) {
-      host = m[2]!;
-      port = Number(m[3]);
-      break;
-    }
+    const m = /^([A-Za-z0-9_]+):\/\/\[?([^\]]*?)\]?:(\d+)$/.exec(ep);
+    if (!m) continue;
+    const listenerName = m[1]!;
+    // Before version 4 the listener name is the security protocol.
+    const securityProtocol = protocols[listenerName] ?? listenerName;
+    endpoints.push({ listenerName, securityProtocol, host: m[2]!, port: Number(m[3]) });
   }
-  return { id, host, port, rack: typeof body.rack === 'string' ? body.rack : null, epoch };
+  // Version 1 registrations have only host and port (PLAINTEXT).
+  if (endpoints.length === 0 && typeof body.host === 'string' && body.port > 0) {
+    endpoints.push({
+      listenerName: 'PLAINTEXT',
+      securityProtocol: 'PLAINTEXT',
+      host: body.host,
+      port: body.port,
+    });
+  }
+  return { id, endpoints, rack: typeof body.rack === 'string' ? body.rack : null, epoch };
 }
 
 // ------------------------------------------------------------- /controller, /controller_epoch
