@@ -233,7 +233,10 @@ export class TopicRegistry {
 
   async create(topic: NewTopic): Promise<TopicMetadata> {
     const meta = this.validateNew(topic);
-    await this.reserving(meta.partitions, () => this.store.putTopic(meta));
+    const placement = topic.assignments?.size
+      ? Array.from({ length: meta.partitions }, (_, p) => topic.assignments!.get(p)!)
+      : undefined;
+    await this.reserving(meta.partitions, () => this.store.putTopic(meta, placement));
     await this.ensureLogs(meta);
     // Internal topics are created at a first start-up: a detail, not news for the operator.
     const log = this.isInternal(meta.name) ? this.options.logger.debug : this.options.logger.info;
@@ -322,7 +325,7 @@ export class TopicRegistry {
   ): Promise<void> {
     const before = this.store.getTopic(name)?.partitions ?? 0;
     const meta = this.validateAddPartitions(name, totalCount, assignments);
-    await this.reserving(totalCount - before, () => this.store.putTopic(meta));
+    await this.reserving(totalCount - before, () => this.store.putTopic(meta, assignments ?? undefined));
     await this.ensureLogs(meta);
     this.options.logger.info({ topic: name, partitions: totalCount }, 'added partitions');
   }

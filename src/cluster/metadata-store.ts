@@ -13,12 +13,19 @@ export interface TopicMetadata {
   readonly configs: Readonly<Record<string, string>>;
 }
 
+/** Replica lists of the partitions a create or grow adds, in partition order. */
+export type ReplicaPlacement = readonly (readonly number[])[];
+
 export interface MetadataStore {
   load(): Promise<void>;
   readonly clusterId: string;
   listTopics(): TopicMetadata[];
   getTopic(name: string): TopicMetadata | undefined;
-  /** Adds a topic; the caller has checked it does not exist. */
-  putTopic(topic: TopicMetadata): Promise<void>;
+  /**
+   * Adds a topic (the caller has checked it does not exist), or grows it or changes its configs.
+   * `placement` is a manual assignment (broker ids of each partition being created, in partition
+   * order), already validated; without it the store places replicas itself.
+   */
+  putTopic(topic: TopicMetadata, placement?: ReplicaPlacement): Promise<void>;
   deleteTopic(name: string): Promise<void>;
 }

@@ -12,7 +12,7 @@ import type { Logger } from '../util/logger.js';
 import type { ClusterMetadata } from './cluster-metadata.js';
 import { assignReplicasToBrokers } from './controller/replica-assignment.js';
 import { newClusterId } from './local-metadata-store.js';
-import type { MetadataStore, TopicMetadata } from './metadata-store.js';
+import type { MetadataStore, ReplicaPlacement, TopicMetadata } from './metadata-store.js';
 import type { BrokerEndpoint, PartitionState } from './partition-state.js';
 import { isZkError, type ZkClient, ZkErrorCode, type ZNode } from './zookeeper/zk-client.js';
 import {
@@ -328,18 +328,22 @@ export class ZkMetadataStore
    * `/brokers/topics/<t>`, and waits (bounded) for the controller to elect leaders.
    * Existing topic: more partitions (assigned like Kafka's `addPartitions`) and/or new configs.
    */
-  async putTopic(topic: TopicMetadata): Promise<void> {
+  async putTopic(topic: TopicMetadata, placement?: ReplicaPlacement): Promise<void> {
     const cached = this.topics.get(topic.name);
-    if (!cached) return this.createTopic(topic);
-    if (topic.partitions > cached.meta.partitions) await this.addPartitions(cached, topic.partitions);
+    if (!cached) return this.createTopic(topic, placement);
+    if (topic.partitions > cached.meta.partitions) {
+      await this.addPartitions(cached, topic.partitions, placement);
+    }
     if (JSON.stringify(topic.configs) !== JSON.stringify(cached.meta.configs)) {
       await this.writeConfigs(topic.name, topic.configs);
       cached.meta = { ...cached.meta, configs: { ...topic.configs } };
     }
   }
 
-  private async createTopic(topic: TopicMetadata): Promise<void> {
-    const assignment = assignReplicasToBrokers(this.liveBrokers(), topic.partitions, topic.replicationFactor);
+  private async createTopic(topic: TopicMetadata, placement?: ReplicaPlacement): Promise<void> {
+    const assignment =
+      placement?.map((replicas) => [...replicas]) ??
+      assignReplicasToBrokers(this.liveBrokers(), topic.partitions, topic.replicationFactor);
     await this.writeConfigs(topic.name, topic.configs, false);
     try {
       await this.zk.create(
@@ -356,7 +360,11 @@ export class ZkMetadataStore
     await this.waitForLeaders(topic.name, topic.partitions);
   }
 
-  private async addPartitions(cached: CachedTopic, total: number): Promise<void> {
+  private async addPartitions(
+    cached: CachedTopic,
+    total: number,
+    placement?: ReplicaPlacement,
+  ): Promise<void> {
     const existing = cached.assignment;
     const first = existing[0] ?? [];
     const brokers = this.liveBrokers();
@@ -364,10 +372,12 @@ export class ZkMetadataStore
       0,
       brokers.findIndex((b) => b.id >= (first[0] ?? 0)),
     );
-    const added = assignReplicasToBrokers(brokers, total - existing.length, first.length || 1, {
-      fixedStartIndex: startIndex,
-      startPartitionId: existing.length,
-    });
+    const added =
+      placement?.map((replicas) => [...replicas]) ??
+      assignReplicasToBrokers(brokers, total - existing.length, first.length || 1, {
+        fixedStartIndex: startIndex,
+        startPartitionId: existing.length,
+      });
     try {
       await this.zk.set(
         topicPath(cached.meta.name),
