@@ -1,9 +1,11 @@
 /**
  * Cluster mode's guard in front of the ReplicaManager: a Produce or Fetch for a partition this
  * broker does not lead (or while its ZooKeeper session is lost, so it may have been replaced)
- * gets NOT_LEADER_OR_FOLLOWER, which clients answer by refreshing metadata.
+ * (and a ListOffsets, DeleteRecords or DescribeProducers, which only a leader answers) gets
+ * NOT_LEADER_OR_FOLLOWER, which clients answer by refreshing metadata.
  */
 import { SamsaError, UnknownTopicOrPartitionError } from '../util/errors.js';
+import type { Partition } from './partition.js';
 import {
   type AppendOutcome,
   type FetchOutcome,
@@ -32,6 +34,12 @@ export class LeaderGatedReplicaManager extends ReplicaManager {
     const appended = super.append(allowed, requiredAcks);
     let next = 0;
     return errors.map((error) => (error ? { ok: false, error } : appended[next++]!));
+  }
+
+  override leaderPartition(topic: string, partition: number, currentLeaderEpoch?: number): Partition {
+    const error = this.leadership.leaderError(topic, partition);
+    if (error) throw error;
+    return super.leaderPartition(topic, partition, currentLeaderEpoch);
   }
 
   override async fetch(params: FetchParams): Promise<FetchOutcome[]> {

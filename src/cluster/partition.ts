@@ -1,7 +1,8 @@
 import type { AppendInfo, Log } from '../storage/log.js';
 import type { AppendOrigin } from '../storage/producer-state.js';
+import type { TimestampAndOffset } from '../storage/segment.js';
 import type { Clock } from '../util/clock.js';
-import { SamsaError } from '../util/errors.js';
+import { OffsetOutOfRangeError, SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import type { IsrWriter, PartitionState } from './partition-state.js';
 
@@ -11,6 +12,14 @@ export type ReplicaRole = 'leader' | 'follower' | 'none';
 export const ACKS_ALL = -1;
 /** "No epoch given" in Fetch / OffsetForLeaderEpoch's current_leader_epoch. */
 export const NO_LEADER_EPOCH = -1;
+
+/** ListOffsets' special timestamps (ListOffsetsRequest.java). */
+export const LATEST_TIMESTAMP = -1n;
+export const EARLIEST_TIMESTAMP = -2n;
+/** DeleteRecords' offset -1: up to the high watermark. */
+const HIGH_WATERMARK_OFFSET = -1n;
+
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
 
 /** What the leader knows of one follower, from its fetches (Kafka's `Replica` state). */
 interface FollowerState {
@@ -229,6 +238,67 @@ export class Partition {
         `${this.name}: leader epoch ${currentLeaderEpoch} is newer than the current ${this._leaderEpoch}`,
       );
     }
+  }
+
+  /**
+   * Kafka's `Partition.fetchOffsetForTimestamp` (ListOffsets): latest is the last offset a reader of
+   * `isolation` may fetch (the LSO, the high watermark, or for a replica without isolation level
+   * the log end), earliest the log start, and a timestamp the first batch at or after it below that
+   * offset. A new leader whose high watermark has not reached its epoch's start offset yet answers
+   * clients OFFSET_NOT_AVAILABLE instead of an offset that could go backwards (KIP-207).
+   */
+  fetchOffsetForTimestamp(
+    timestamp: bigint,
+    isolation: IsolationLevel | undefined,
+  ): TimestampAndOffset | null {
+    const log = this.log;
+    const lastFetchable =
+      isolation === undefined
+        ? log.logEndOffset
+        : isolation === 'read_committed'
+          ? log.lastStableOffset
+          : log.highWatermark;
+    const epochStart = this.leaderEpochStartOffset;
+    const notAvailable =
+      isolation !== undefined && this.isLeader && epochStart !== undefined && epochStart > log.highWatermark
+        ? new SamsaError(
+            'OFFSET_NOT_AVAILABLE',
+            `${this.name}: the high watermark ${log.highWatermark} has not reached the start ${epochStart} of leader epoch ${this._leaderEpoch} yet`,
+          )
+        : undefined;
+    if (timestamp === LATEST_TIMESTAMP) {
+      if (notAvailable) throw notAvailable;
+      return { offset: lastFetchable, timestamp: -1n, leaderEpoch: this._leaderEpoch };
+    }
+    if (timestamp === EARLIEST_TIMESTAMP) {
+      const start = log.logStartOffset;
+      return { offset: start, timestamp: -1n, leaderEpoch: log.epochs.epochForOffset(start) ?? -1 };
+    }
+    const found = log.offsetForTimestamp(timestamp);
+    if (found !== null && found.offset < lastFetchable) return found;
+    if (notAvailable) throw notAvailable;
+    return null;
+  }
+
+  /**
+   * Kafka's `deleteRecordsOnLeader`: moves the log start offset up to `offset` (-1: the high
+   * watermark) and returns it. Refused with POLICY_VIOLATION unless the topic's cleanup.policy
+   * includes delete, and with OFFSET_OUT_OF_RANGE beyond the high watermark.
+   */
+  deleteRecordsOnLeader(offset: bigint): bigint {
+    this.checkLeader();
+    const log = this.log;
+    if (!log.config.cleanupPolicy.split(',').some((p) => p.trim() === 'delete')) {
+      throw new SamsaError(
+        'POLICY_VIOLATION',
+        `Records of partition ${this.name} can not be deleted due to the configured policy`,
+      );
+    }
+    const target = offset === HIGH_WATERMARK_OFFSET ? log.highWatermark : offset;
+    if (target < 0n)
+      throw new OffsetOutOfRangeError(`The offset ${target} for partition ${this.name} is not valid`);
+    log.deleteRecordsBefore(target);
+    return log.logStartOffset;
   }
 
   /** Throws unless this broker leads the partition at `currentLeaderEpoch` (when given). */

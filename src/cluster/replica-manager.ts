@@ -3,6 +3,7 @@ import type { ClientSecurity } from '../client/security.js';
 import { systemTimer, type Timer, type TimerTask } from '../group/timer.js';
 import { batchesIn } from '../protocol/records/record-batch.js';
 import type { AppendInfo } from '../storage/log.js';
+import type { TimestampAndOffset } from '../storage/segment.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
 import type { MarkerPartitionLog } from '../txn/transaction-marker-writer.js';
 import type { Clock } from '../util/clock.js';
@@ -10,7 +11,7 @@ import { SamsaError, UnknownTopicOrPartitionError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { localPartitionState } from './cluster-metadata.js';
 import { DelayedProduce, type ProduceWait } from './delayed-produce.js';
-import { NO_LEADER_EPOCH, NotLeaderOrFollowerError, Partition } from './partition.js';
+import { type IsolationLevel, NO_LEADER_EPOCH, NotLeaderOrFollowerError, Partition } from './partition.js';
 import type { BrokerEndpoint, IsrWriter, PartitionState, ReplicaStateApplier } from './partition-state.js';
 import { DelayedOperationPurgatory } from './purgatory.js';
 import { type FetcherPartition, ReplicaFetcherManager } from './replica-fetcher.js';
@@ -62,6 +63,16 @@ export type FetchOutcome =
 export type EpochEndOffsetOutcome =
   | { readonly ok: true; readonly leaderEpoch: number; readonly endOffset: bigint }
   | { readonly ok: false; readonly error: SamsaError | Error };
+
+/** One partition of a ListOffsets request. */
+export interface OffsetQuery {
+  /** A time in ms, or LATEST_TIMESTAMP / EARLIEST_TIMESTAMP. */
+  readonly timestamp: bigint;
+  /** Absent for ListOffsets v0-v1 (answered as for a replica: up to the log end). */
+  readonly isolation: IsolationLevel | undefined;
+  readonly currentLeaderEpoch: number;
+  readonly fetchOnlyFromLeader: boolean;
+}
 
 export interface ReplicaManagerOptions {
   readonly topics: TopicRegistry;
@@ -189,6 +200,31 @@ export class ReplicaManager implements ReplicaStateApplier {
     const p = this.partitionOrThrow(topic, partition);
     p.checkLeader(currentLeaderEpoch);
     return p;
+  }
+
+  /**
+   * The partition this broker leads (at `currentLeaderEpoch` when named), for requests only a
+   * leader may answer; else UNKNOWN_TOPIC_OR_PARTITION, NOT_LEADER_OR_FOLLOWER or the epoch error.
+   */
+  leaderPartition(topic: string, partition: number, currentLeaderEpoch = NO_LEADER_EPOCH): Partition {
+    return this.leaderOrThrow(topic, partition, currentLeaderEpoch);
+  }
+
+  /**
+   * ListOffsets for one partition (Kafka's `fetchOffsetForTimestamp`): clients and followers are
+   * answered by the leader only; the debugging replica id may read any replica.
+   */
+  fetchOffsetForTimestamp(topic: string, partition: number, query: OffsetQuery): TimestampAndOffset | null {
+    const p = query.fetchOnlyFromLeader
+      ? this.leaderPartition(topic, partition, query.currentLeaderEpoch)
+      : this.partitionOrThrow(topic, partition);
+    p.checkCurrentLeaderEpoch(query.currentLeaderEpoch);
+    return p.fetchOffsetForTimestamp(query.timestamp, query.isolation);
+  }
+
+  /** DeleteRecords on the leader; returns the partition's new low watermark (its log start offset). */
+  deleteRecords(topic: string, partition: number, offset: bigint): bigint {
+    return this.leaderPartition(topic, partition).deleteRecordsOnLeader(offset);
   }
 
   private newPartition(topic: string, partition: number): Partition {

@@ -51,6 +51,16 @@ export class LeaderEpochFileCache {
     return this.epochs[0];
   }
 
+  /** Kafka's `epochForOffset`: the epoch of the latest entry starting at or below `offset`. */
+  epochForOffset(offset: bigint): number | undefined {
+    let found: number | undefined;
+    for (const e of this.epochs) {
+      if (e.startOffset > offset) break;
+      found = e.epoch;
+    }
+    return found;
+  }
+
   /** Start offset of `epoch`, when known. */
   startOffsetOf(epoch: number): bigint | undefined {
     return this.epochs.find((e) => e.epoch === epoch)?.startOffset;

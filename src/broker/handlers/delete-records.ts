@@ -1,43 +1,32 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { DeleteRecords } from '../../protocol/messages/delete-records.js';
-import { OffsetOutOfRangeError } from '../../util/errors.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
-
-/** Offset -1 in DeleteRecords means "up to the high watermark". */
-const HIGH_WATERMARK = -1n;
 
 interface DeleteRecordsRequest {
   topics: { name: string; partitions: { partitionIndex: number; offset: bigint }[] }[];
   timeoutMs: number;
 }
 
-/** DeleteRecords moves the log start offset forward; whole segments below it are removed. */
+/**
+ * DeleteRecords moves a partition's log start offset forward (offset -1: to the high watermark);
+ * whole segments below it are removed. Only the leader answers; followers follow its log start.
+ */
 export const deleteRecordsHandler: Handler<DeleteRecordsRequest> = {
   api: DeleteRecords,
   minVersion: 0,
   maxVersion: 2,
   handle(request, _version, context) {
-    const { topics } = context.services;
+    const { replicas } = context.services;
     return {
       throttleTimeMs: 0,
       topics: answerEachPartition(
         request.topics,
-        (topic, p) => {
-          const log = topics.logFor(topic, p.partitionIndex);
-          const offset = p.offset === HIGH_WATERMARK ? log.highWatermark : p.offset;
-          if (offset < 0n || offset > log.highWatermark) {
-            throw new OffsetOutOfRangeError(
-              `offset ${offset} is beyond the high watermark ${log.highWatermark}`,
-            );
-          }
-          if (offset > log.logStartOffset) log.deleteRecordsBefore(offset);
-          return {
-            partitionIndex: p.partitionIndex,
-            lowWatermark: log.logStartOffset,
-            errorCode: ErrorCode.NONE,
-          };
-        },
+        (topic, p) => ({
+          partitionIndex: p.partitionIndex,
+          lowWatermark: replicas.deleteRecords(topic, p.partitionIndex, p.offset),
+          errorCode: ErrorCode.NONE,
+        }),
         (p, errorCode) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode }),
       ),
     };

@@ -1,50 +1,52 @@
-import { errorCodeOf } from '../../protocol/errors.js';
 import { DescribeProducers } from '../../protocol/messages/describe-producers.js';
 import type { Handler } from './handler.js';
+import { answerEachPartition } from './per-partition.js';
 
 interface DescribeProducersRequest {
   topics: { name: string; partitionIndexes: number[] }[];
 }
 
-/** DescribeProducers (v0, KIP-664): the producer state of each partition (ids, epochs, open transactions). */
+/**
+ * DescribeProducers (v0, KIP-664): the producer state of each partition (ids, epochs, open
+ * transactions), from its leader.
+ */
 export const describeProducersHandler: Handler<DescribeProducersRequest> = {
   api: DescribeProducers,
   minVersion: 0,
   maxVersion: 0,
   handle(request, _version, context) {
-    const { topics } = context.services;
+    const { replicas } = context.services;
+    const topics = request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex })),
+    }));
     return {
       throttleTimeMs: 0,
-      topics: request.topics.map((t) => {
-        const count = topics.partitionCount(t.name);
-        return {
-          name: t.name,
-          partitions: t.partitionIndexes.map((p) => {
-            if (count === undefined || p < 0 || p >= count) {
-              return {
-                partitionIndex: p,
-                errorCode: errorCodeOf('UNKNOWN_TOPIC_OR_PARTITION'),
-                errorMessage: null,
-                activeProducers: [],
-              };
-            }
-            const state = topics.logFor(t.name, p).txns.producerState;
-            return {
-              partitionIndex: p,
-              errorCode: 0,
-              errorMessage: null,
-              activeProducers: [...state.producers.values()].map((e) => ({
-                producerId: e.producerId,
-                producerEpoch: e.producerEpoch,
-                lastSequence: e.lastSeq,
-                lastTimestamp: e.lastTimestamp,
-                coordinatorEpoch: e.coordinatorEpoch,
-                currentTxnStartOffset: e.currentTxnFirstOffset,
-              })),
-            };
-          }),
-        };
-      }),
+      topics: answerEachPartition(
+        topics,
+        (topic, p) => {
+          const state = replicas.leaderPartition(topic, p.partitionIndex).log.txns.producerState;
+          return {
+            partitionIndex: p.partitionIndex,
+            errorCode: 0,
+            errorMessage: null as string | null,
+            activeProducers: [...state.producers.values()].map((e) => ({
+              producerId: e.producerId,
+              producerEpoch: e.producerEpoch,
+              lastSequence: e.lastSeq,
+              lastTimestamp: e.lastTimestamp,
+              coordinatorEpoch: e.coordinatorEpoch,
+              currentTxnStartOffset: e.currentTxnFirstOffset,
+            })),
+          };
+        },
+        (p, errorCode, message) => ({
+          partitionIndex: p.partitionIndex,
+          errorCode,
+          errorMessage: message,
+          activeProducers: [],
+        }),
+      ),
     };
   },
 };

@@ -1,20 +1,25 @@
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../cluster/partition.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
-import type { Log } from '../../storage/log.js';
+import { SamsaError } from '../../util/errors.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
-/** ListOffsets' special timestamps (ListOffsetsRequest.java). */
-const LATEST_TIMESTAMP = -1n;
-const EARLIEST_TIMESTAMP = -2n;
 const READ_COMMITTED = 1;
+/** ListOffsets from this replica id may read a follower (Kafka's DEBUGGING_REPLICA_ID). */
+const DEBUGGING_REPLICA_ID = -2;
 
 interface ListOffsetsRequest {
   replicaId: number;
   isolationLevel?: number;
   topics: {
     name: string;
-    partitions: { partitionIndex: number; timestamp: bigint; maxNumOffsets?: number }[];
+    partitions: {
+      partitionIndex: number;
+      timestamp: bigint;
+      currentLeaderEpoch?: number;
+      maxNumOffsets?: number;
+    }[];
   }[];
 }
 
@@ -28,45 +33,52 @@ interface ListOffsetsPartitionResponse {
 }
 
 /**
- * The last offset a client of this isolation level may read (Kafka's `lastFetchableOffset` in
- * `Partition.fetchOffsetForTimestamp`): the LSO for read_committed, the high watermark for
- * read_uncommitted; v0-v1 carry no isolation level and get the log end offset, as a replica would.
- */
-function lastFetchableOffset(log: Log, isolationLevel: number | undefined): bigint {
-  if (isolationLevel === undefined) return log.logEndOffset;
-  return isolationLevel === READ_COMMITTED ? log.lastStableOffset : log.highWatermark;
-}
-
-/**
- * ListOffsets: earliest (log start offset), latest (the last fetchable offset: high watermark, or
- * the last stable offset for read_committed) and by timestamp (the first offset whose batch has a
- * timestamp at or after it, if below the last fetchable offset).
+ * ListOffsets, answered by the partition's leader (`ReplicaManager.fetchOffsetForTimestamp`):
+ * earliest, latest (what a reader of the request's isolation level may fetch) or the first offset
+ * at or after a timestamp. v4+ returns the leader epoch of the offset and fences stale epochs.
  */
 export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
   api: ListOffsets,
   minVersion: 0,
   maxVersion: 6,
-  handle(request, _version, context) {
-    const { topics } = context.services;
+  handle(request, version, context) {
+    const { replicas } = context.services;
+    const isolation =
+      request.isolationLevel === undefined
+        ? undefined
+        : request.isolationLevel === READ_COMMITTED
+          ? 'read_committed'
+          : 'read_uncommitted';
     return {
       throttleTimeMs: 0,
       topics: answerEachPartition(
         request.topics,
         (topic, p): ListOffsetsPartitionResponse => {
-          const log = topics.logFor(topic, p.partitionIndex);
-          let found: { offset: bigint; timestamp: bigint } | null;
-          const fetchable = lastFetchableOffset(log, request.isolationLevel);
-          if (p.timestamp === LATEST_TIMESTAMP) found = { offset: fetchable, timestamp: -1n };
-          else if (p.timestamp === EARLIEST_TIMESTAMP) found = { offset: log.logStartOffset, timestamp: -1n };
-          else if (p.timestamp < 0n) {
+          if (p.timestamp < 0n && p.timestamp !== LATEST_TIMESTAMP && p.timestamp !== EARLIEST_TIMESTAMP) {
             return {
               partitionIndex: p.partitionIndex,
               errorCode: ErrorCode.UNSUPPORTED_VERSION,
               ...notFound,
             };
-          } else {
-            found = log.offsetForTimestamp(p.timestamp);
-            if (found !== null && found.offset >= fetchable) found = null;
+          }
+          let found: ReturnType<typeof replicas.fetchOffsetForTimestamp>;
+          try {
+            found = replicas.fetchOffsetForTimestamp(topic, p.partitionIndex, {
+              timestamp: p.timestamp,
+              isolation,
+              currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+              fetchOnlyFromLeader: request.replicaId !== DEBUGGING_REPLICA_ID,
+            });
+          } catch (error) {
+            // Before v5 a client knows no OFFSET_NOT_AVAILABLE; Kafka answers it LEADER_NOT_AVAILABLE.
+            if (error instanceof SamsaError && error.kafkaError === 'OFFSET_NOT_AVAILABLE' && version < 5) {
+              return {
+                partitionIndex: p.partitionIndex,
+                errorCode: ErrorCode.LEADER_NOT_AVAILABLE,
+                ...notFound,
+              };
+            }
+            throw error;
           }
           return {
             partitionIndex: p.partitionIndex,
@@ -74,7 +86,7 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
             oldStyleOffsets: found ? [found.offset] : [],
             timestamp: found ? found.timestamp : -1n,
             offset: found ? found.offset : -1n,
-            leaderEpoch: found ? 0 : -1,
+            leaderEpoch: found ? found.leaderEpoch : -1,
           };
         },
         (p, errorCode) => ({ partitionIndex: p.partitionIndex, errorCode, ...notFound }),

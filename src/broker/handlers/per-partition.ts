@@ -17,7 +17,7 @@ export interface RequestTopic<P> {
 export function answerEachPartition<P, R>(
   requested: readonly RequestTopic<P>[],
   answer: (topic: string, partition: P) => R,
-  failed: (partition: P, errorCode: number) => R,
+  failed: (partition: P, errorCode: number, message: string) => R,
 ): { name: string; partitions: R[] }[] {
   return requested.map((t) => ({
     name: t.name,
@@ -25,7 +25,7 @@ export function answerEachPartition<P, R>(
       try {
         return answer(t.name, p);
       } catch (error) {
-        return failed(p, errorCodeFor(error));
+        return failed(p, errorCodeFor(error), error instanceof Error ? error.message : String(error));
       }
     }),
   }));
