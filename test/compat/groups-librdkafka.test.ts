@@ -1,8 +1,6 @@
 import path from 'node:path';
-import { test } from 'node:test';
-import { startBroker } from '../helpers/broker.js';
-import { DEBIAN_PYTHON, sharedCompatDir } from '../helpers/paths.js';
-import { assertAllPassed, runClient } from '../helpers/run-client.js';
+import { sharedCompatDir } from '../helpers/paths.js';
+import { scenarioTest } from '../helpers/scenario-test.js';
 
 // groups.py: three librdkafka members over 6 partitions with rebalances and no double reads, resume
 // from committed offsets, ListGroups, a cooperative-sticky group, and kafka-python's group consumer.
@@ -13,16 +11,8 @@ import { assertAllPassed, runClient } from '../helpers/run-client.js';
 // (rdkafka_sticky_assignor.c "Assertion `assignor_state' failed", librdkafka#4312, fixed in 2.2.0)
 // or hangs in close until the session times out (librdkafka#4527, fixed in 2.4.0). With the default
 // delay the rebalances settle away from the close, as they would against a Kafka broker.
-test('librdkafka and kafka-python consumer groups (groups.py)', { timeout: 150_000 }, async (t) => {
-  const { bootstrap, cleanup } = await startBroker({
-    config: { 'group.initial.rebalance.delay.ms': '3000' },
-  });
-  t.after(cleanup);
-
-  const run = await runClient(DEBIAN_PYTHON, [path.join(sharedCompatDir, 'groups.py')], {
-    bootstrap,
-    timeoutMs: 140_000,
-  });
-  t.diagnostic(`groups.py: ${run.checks.length} checks in ${run.durationMs} ms`);
-  assertAllPassed(run);
-});
+scenarioTest(
+  'librdkafka and kafka-python consumer groups (groups.py)',
+  path.join(sharedCompatDir, 'groups.py'),
+  { timeoutMs: 140_000, brokerConfig: { 'group.initial.rebalance.delay.ms': '3000' } },
+);
