@@ -38,9 +38,15 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
-/** Kafka's `Utils.abs(groupId.hashCode) % partitions`; Utils.abs is `n & 0x7fffffff`, not Math.abs. */
+/**
+ * Kafka's `Utils.abs(key.hashCode) % partitions` (GroupMetadataManager and TransactionStateManager
+ * `partitionFor`). Utils.abs is Math.abs with Integer.MIN_VALUE mapped to 0; it is not the sign-bit
+ * mask (`Utils.toPositive`) the producer's partitioner uses, which picks another partition for
+ * every negative hash code.
+ */
 export function partitionForKey(key: string, numPartitions: number): number {
-  return (javaStringHashCode(key) & 0x7fffffff) % numPartitions;
+  const hash = javaStringHashCode(key);
+  return (hash === -0x80000000 ? 0 : Math.abs(hash)) % numPartitions;
 }
 
 /** Offsets a transaction committed but has not yet completed: group → `topic\0partition` → offset. */

@@ -9,9 +9,11 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import { partitionForKey } from '../../src/group/group-metadata-manager.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { waitForDataOnReplicas } from '../helpers/coordinator-logs.js';
 import { DEBIAN_PYTHON, samsaBin } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -294,6 +296,11 @@ print(json.dumps({"read": n, "committed": sum(tp.offset for tp in committed)}))`
       const partitions = offsets.topics[0]!.partitions;
       assert.equal(partitions.length, 6); // offsets.topic.num.partitions in TEST_CLUSTER_CONFIG
       for (const p of partitions) assert.equal(p.replicas.length, 3); // offsets.topic.replication.factor
+      // The commits replicate: every replica of the group's partition (Kafka's partitionFor) holds them.
+      const partition = partitionForKey(group, partitions.length);
+      const replicas = partitions.find((p) => p.partition === partition)!.replicas.map((r) => r.id);
+      assert.deepEqual(replicas.sort(), [1, 2, 3]);
+      await waitForDataOnReplicas(cluster, '__consumer_offsets', partition, replicas);
     },
   );
 
