@@ -450,8 +450,16 @@ function found(topic: string, partition: number, o: OffsetAndMetadata): OffsetFe
   };
 }
 
-/** How a failed group write is reported to members (GroupMetadataManager.storeGroup). */
-function storeGroupError(name: string): GroupErrorName {
+/**
+ * How a coordinator reports a failed write to its partition, as Kafka's GroupMetadataManager and
+ * TransactionStateManager map the append's error: the partition missing or too few in-sync replicas
+ * is COORDINATOR_NOT_AVAILABLE (the client retries), a lost leadership NOT_COORDINATOR (it looks
+ * the coordinator up again); a timeout and a batch too large are each coordinator's own.
+ */
+export function coordinatorAppendError(
+  name: string,
+  mapped: { readonly timedOut: string; readonly tooLarge: string; readonly tooLargeNames: readonly string[] },
+): string {
   switch (name) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
@@ -461,32 +469,28 @@ function storeGroupError(name: string): GroupErrorName {
     case 'KAFKA_STORAGE_ERROR':
       return 'NOT_COORDINATOR';
     case 'REQUEST_TIMED_OUT':
-      return 'REBALANCE_IN_PROGRESS';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'UNKNOWN_SERVER_ERROR';
+      return mapped.timedOut;
     default:
-      return name;
+      return mapped.tooLargeNames.includes(name) ? mapped.tooLarge : name;
   }
+}
+
+const GROUP_TOO_LARGE = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_FETCH_SIZE'];
+
+/** How a failed group write is reported to members (GroupMetadataManager.storeGroup). */
+function storeGroupError(name: string): GroupErrorName {
+  return coordinatorAppendError(name, {
+    timedOut: 'REBALANCE_IN_PROGRESS',
+    tooLarge: 'UNKNOWN_SERVER_ERROR',
+    tooLargeNames: GROUP_TOO_LARGE,
+  });
 }
 
 /** How a failed offset write is reported (GroupMetadataManager.storeOffsets). */
 function storeOffsetsError(name: string): GroupErrorName {
-  switch (name) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-    case 'REQUEST_TIMED_OUT':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return 'NOT_COORDINATOR';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'INVALID_COMMIT_OFFSET_SIZE';
-    default:
-      return name;
-  }
+  return coordinatorAppendError(name, {
+    timedOut: 'COORDINATOR_NOT_AVAILABLE',
+    tooLarge: 'INVALID_COMMIT_OFFSET_SIZE',
+    tooLargeNames: GROUP_TOO_LARGE,
+  });
 }
