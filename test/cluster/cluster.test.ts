@@ -14,7 +14,8 @@ import { silentLogger } from '../../src/util/logger.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { waitForDataOnReplicas } from '../helpers/coordinator-logs.js';
-import { DEBIAN_PYTHON, samsaBin } from '../helpers/paths.js';
+import { samsaBin } from '../helpers/paths.js';
+import { python } from '../helpers/python-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
@@ -33,15 +34,6 @@ async function kcatMetadata(bootstrap: string, topic?: string): Promise<KcatMeta
   if (topic) args.push('-t', topic);
   const { stdout } = await run('kcat', args, { timeout: 30_000 });
   return JSON.parse(stdout) as KcatMetadata;
-}
-
-/** Runs a Python snippet with Debian's interpreter; BOOTSTRAP in the environment; returns its JSON. */
-async function python(code: string, bootstrap: string, extraEnv: Record<string, string> = {}): Promise<any> {
-  const { stdout } = await run(DEBIAN_PYTHON, ['-c', code], {
-    timeout: 90_000,
-    env: { ...process.env, BOOTSTRAP: bootstrap, ...extraEnv },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
 /** A ZooKeeper session of the test's own, to read what the brokers wrote. */
