@@ -158,6 +158,9 @@ export class GroupMetadataManager {
       }
       const groupIds = new Set([...offsets.keys(), ...groupValues.keys()]);
       for (const groupId of groupIds) {
+        // Records of a group outside its partition were written under an earlier partition mapping
+        // (the sign-bit mask): they never replace what the group's own partition loaded, which is newer.
+        if (this.partitionFor(groupId) !== partition && this.groups.has(groupId)) continue;
         const value = groupValues.get(groupId) ?? null;
         const groupOffsets = offsets.get(groupId);
         if (value === null && (groupOffsets === undefined || groupOffsets.size === 0)) continue;

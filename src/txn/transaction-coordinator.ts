@@ -179,7 +179,14 @@ export class TransactionCoordinator {
   }
 
   private replayPartition(partition: number): void {
+    // Ids known before this replay whose partition is another one: records of theirs here were
+    // written under an earlier partition mapping (the sign-bit mask) and are older than what their
+    // own partition loaded.
+    const loadedElsewhere = new Set(
+      [...this.txns.keys()].filter((id) => this.partitionFor(id) !== partition),
+    );
     for (const record of this.log.replay(partition)) {
+      if (loadedElsewhere.has(record.transactionalId)) continue;
       if (record.value === null) {
         this.txns.delete(record.transactionalId);
         continue;
