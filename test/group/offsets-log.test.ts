@@ -86,29 +86,9 @@ describe('PartitionLogOffsetsLog', () => {
     third.shutdown();
     for (const l of last.values()) l.close();
   });
-});
 
-describe('records of a group outside its partition', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-offsets-legacy-'));
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const config = logConfigFrom(DEFAULT_LOG_CONFIG, { 'cleanup.policy': 'compact' });
-  const clock = new ManualClock();
-
-  it('never let an older partition mapping replace what the group partition holds', async () => {
-    const logs = new Map<number, Log>();
-    for (let p = 0; p < 3; p++) {
-      logs.set(
-        p,
-        Log.open({
-          dir: path.join(dir, `${GROUP_METADATA_TOPIC_NAME}-${p}`),
-          topic: GROUP_METADATA_TOPIC_NAME,
-          partition: p,
-          config,
-          logger: silentLogger(),
-          clock,
-        }),
-      );
-    }
+  it('never lets records written under an earlier partition mapping replace newer ones', async () => {
+    const logs = openAll();
     // "my-group".hashCode() is negative: Kafka's partition is 0; masking the sign bit gave 2,
     // where earlier builds wrote its commits. Partition 2 loads after 0.
     const offset = (o: bigint) => ({
@@ -121,12 +101,7 @@ describe('records of a group outside its partition', () => {
     const raw = new PartitionLogOffsetsLog((p) => logs.get(p)!, clock);
     await raw.append(2, [offsetCommitRecord('my-group', 't', 0, offset(5n))]);
     await raw.append(0, [offsetCommitRecord('my-group', 't', 0, offset(9n))]);
-    const c = new GroupCoordinator({
-      config: { ...DEFAULT_GROUP_COORDINATOR_CONFIG, offsetsTopicNumPartitions: 3 },
-      offsetsLog: raw,
-      clock,
-    });
-    await c.startup();
+    const c = await coordinatorOver(logs);
     assert.equal(c.partitionFor('my-group'), 0);
     assert.equal(c.fetchOffsets('my-group', [{ topic: 't', partition: 0 }]).partitions[0]?.offset, 9n);
     c.shutdown();
