@@ -38,9 +38,15 @@ export function javaStringHashCode(s: string): number {
   return h;
 }
 
-/** Kafka's `Utils.abs(groupId.hashCode) % partitions`; Utils.abs is `n & 0x7fffffff`, not Math.abs. */
+/**
+ * Kafka's `Utils.abs(key.hashCode) % partitions` (GroupMetadataManager and TransactionStateManager
+ * `partitionFor`). Utils.abs is Math.abs with Integer.MIN_VALUE mapped to 0; it is not the sign-bit
+ * mask (`Utils.toPositive`) the producer's partitioner uses, which picks another partition for
+ * every negative hash code.
+ */
 export function partitionForKey(key: string, numPartitions: number): number {
-  return (javaStringHashCode(key) & 0x7fffffff) % numPartitions;
+  const hash = javaStringHashCode(key);
+  return (hash === -0x80000000 ? 0 : Math.abs(hash)) % numPartitions;
 }
 
 /** Offsets a transaction committed but has not yet completed: group → `topic\0partition` → offset. */
@@ -152,6 +158,9 @@ export class GroupMetadataManager {
       }
       const groupIds = new Set([...offsets.keys(), ...groupValues.keys()]);
       for (const groupId of groupIds) {
+        // Records of a group outside its partition were written under an earlier partition mapping
+        // (the sign-bit mask): they never replace what the group's own partition loaded, which is newer.
+        if (this.partitionFor(groupId) !== partition && this.groups.has(groupId)) continue;
         const value = groupValues.get(groupId) ?? null;
         const groupOffsets = offsets.get(groupId);
         if (value === null && (groupOffsets === undefined || groupOffsets.size === 0)) continue;
@@ -444,8 +453,16 @@ function found(topic: string, partition: number, o: OffsetAndMetadata): OffsetFe
   };
 }
 
-/** How a failed group write is reported to members (GroupMetadataManager.storeGroup). */
-function storeGroupError(name: string): GroupErrorName {
+/**
+ * How a coordinator reports a failed write to its partition, as Kafka's GroupMetadataManager and
+ * TransactionStateManager map the append's error: the partition missing or too few in-sync replicas
+ * is COORDINATOR_NOT_AVAILABLE (the client retries), a lost leadership NOT_COORDINATOR (it looks
+ * the coordinator up again); a timeout and a batch too large are each coordinator's own.
+ */
+export function coordinatorAppendError(
+  name: string,
+  mapped: { readonly timedOut: string; readonly tooLarge: string; readonly tooLargeNames: readonly string[] },
+): string {
   switch (name) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
@@ -455,32 +472,28 @@ function storeGroupError(name: string): GroupErrorName {
     case 'KAFKA_STORAGE_ERROR':
       return 'NOT_COORDINATOR';
     case 'REQUEST_TIMED_OUT':
-      return 'REBALANCE_IN_PROGRESS';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'UNKNOWN_SERVER_ERROR';
+      return mapped.timedOut;
     default:
-      return name;
+      return mapped.tooLargeNames.includes(name) ? mapped.tooLarge : name;
   }
+}
+
+const GROUP_TOO_LARGE = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_FETCH_SIZE'];
+
+/** How a failed group write is reported to members (GroupMetadataManager.storeGroup). */
+function storeGroupError(name: string): GroupErrorName {
+  return coordinatorAppendError(name, {
+    timedOut: 'REBALANCE_IN_PROGRESS',
+    tooLarge: 'UNKNOWN_SERVER_ERROR',
+    tooLargeNames: GROUP_TOO_LARGE,
+  });
 }
 
 /** How a failed offset write is reported (GroupMetadataManager.storeOffsets). */
 function storeOffsetsError(name: string): GroupErrorName {
-  switch (name) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-    case 'REQUEST_TIMED_OUT':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return 'NOT_COORDINATOR';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'INVALID_COMMIT_OFFSET_SIZE';
-    default:
-      return name;
-  }
+  return coordinatorAppendError(name, {
+    timedOut: 'COORDINATOR_NOT_AVAILABLE',
+    tooLarge: 'INVALID_COMMIT_OFFSET_SIZE',
+    tooLargeNames: GROUP_TOO_LARGE,
+  });
 }

@@ -146,13 +146,33 @@ interface PendingAppend {
   readonly reject: (error: unknown) => void;
 }
 
+/** Answers appends written together: now if durable already, else once replicated (or failed). */
+function settle(appends: readonly PendingAppend[], replicated: Promise<void> | undefined): void {
+  if (replicated === undefined) {
+    for (const p of appends) p.resolve();
+    return;
+  }
+  replicated.then(
+    () => {
+      for (const p of appends) p.resolve();
+    },
+    (error: unknown) => {
+      for (const p of appends) p.reject(error);
+    },
+  );
+}
+
 /** Bytes read per step while replaying a partition (Kafka's `offsets.load.buffer.size`, 5 MiB). */
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
+/** Kafka's `offsets.commit.timeout.ms` default: how long a write waits for the ISR. */
+export const DEFAULT_OFFSETS_COMMIT_TIMEOUT_MS = 5000;
+
 /**
  * `OffsetsLog` over the partition logs of `__consumer_offsets` (`openLog(p)` is typically
- * `topics.logFor('__consumer_offsets', p)`). On a single node the high watermark moves to the log end
- * offset as soon as the batch is written, so a commit is acknowledged once its record is in the log.
+ * `topics.logFor('__consumer_offsets', p)`). A write is acknowledged once the partition's in-sync
+ * replicas hold it, or fails with REQUEST_TIMED_OUT after `offsets.commit.timeout.ms` (Kafka's
+ * `appendForGroup`); where the log is the only copy, once its record is in the log.
  */
 export class PartitionLogOffsetsLog implements OffsetsLog {
   /** Non-transactional appends made in the current tick, per partition, written together. */
@@ -163,6 +183,7 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
     private readonly openLog: (partition: number) => CoordinatorPartitionLog,
     private readonly clock: { nowMs(): number },
     private readonly leaderEpoch = 0,
+    private readonly commitTimeoutMs = DEFAULT_OFFSETS_COMMIT_TIMEOUT_MS,
   ) {}
 
   /**
@@ -177,14 +198,14 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
       // Keep the partition's order: what was appended before this goes first.
       this.flushPartition(partition);
       try {
-        this.write(partition, records, {
+        const replicated = this.write(partition, records, {
           // Kafka's GroupMetadataManager writes transactional offset commits with sequence 0.
           producerId: txn.producerId,
           producerEpoch: txn.producerEpoch,
           baseSequence: 0,
           attributes: computeAttributes({ transactional: true }),
         });
-        return Promise.resolve();
+        return replicated ?? Promise.resolve();
       } catch (error) {
         return Promise.reject(error);
       }
@@ -210,8 +231,11 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
     if (!queue) return;
     this.pending.delete(partition);
     try {
-      this.write(partition, queue.length === 1 ? queue[0]!.records : queue.flatMap((p) => p.records));
-      for (const p of queue) p.resolve();
+      const replicated = this.write(
+        partition,
+        queue.length === 1 ? queue[0]!.records : queue.flatMap((p) => p.records),
+      );
+      settle(queue, replicated);
     } catch (error) {
       if (queue.length === 1) {
         queue[0]!.reject(error);
@@ -219,8 +243,7 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
       }
       for (const p of queue) {
         try {
-          this.write(partition, p.records);
-          p.resolve();
+          settle([p], this.write(partition, p.records));
         } catch (alone) {
           p.reject(alone);
         }
@@ -228,16 +251,18 @@ export class PartitionLogOffsetsLog implements OffsetsLog {
     }
   }
 
+  /** Appends; returns the wait for the ISR when there is one (see `appendCoordinatorRecords`). */
   private write(
     partition: number,
     records: readonly CoordinatorRecord[],
     batch: EncodeBatchOptions = {},
-  ): void {
-    appendCoordinatorRecords(
+  ): Promise<void> | undefined {
+    return appendCoordinatorRecords(
       this.openLog(partition),
       records,
       BigInt(this.clock.nowMs()),
       this.leaderEpoch,
+      this.commitTimeoutMs,
       batch,
     );
   }

@@ -7,10 +7,19 @@
 import { batchesIn, type RecordBatchView } from '../protocol/records/record-batch.js';
 import { decodeRecords, type EncodeBatchOptions, encodeRecordBatch } from '../protocol/records/records.js';
 
-/** What a coordinator needs of a partition's `Log` (storage/log.ts). */
-export interface CoordinatorPartitionLog {
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin?: 'client' | 'coordinator'): unknown;
+/**
+ * What a coordinator needs of a partition's `Log` (storage/log.ts); `A` is what an append returns.
+ */
+export interface CoordinatorPartitionLog<A = unknown> {
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin?: 'client' | 'coordinator'): A;
   setHighWatermark(offset: bigint): void;
+  /**
+   * A replicated partition: settles once the in-sync replicas hold the append (Kafka's coordinators
+   * write with acks=-1), rejecting with the replication error (REQUEST_TIMED_OUT after
+   * `timeoutMs`, NOT_LEADER_OR_FOLLOWER, NOT_ENOUGH_REPLICAS_AFTER_APPEND); undefined when it is
+   * there already. Absent where the log is the only copy.
+   */
+  awaitReplication?(appended: A, timeoutMs: number): Promise<void> | undefined;
   read(fetchOffset: bigint, maxBytes: number, minOneMessage: boolean): { readonly records: Buffer };
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
@@ -24,21 +33,25 @@ export interface KeyedRecord {
 
 /**
  * Appends `records` as one batch stamped `timestamp`, written by the coordinator, and moves the high
- * watermark to the log end offset: on a single node a record is durable once it is in the log.
+ * watermark to the log end offset where the log is the only copy. Returns, for a replicated
+ * partition still waiting for its in-sync replicas, the promise of their having it
+ * (`awaitReplication`); undefined when the records are durable already.
  */
-export function appendCoordinatorRecords(
-  log: CoordinatorPartitionLog,
+export function appendCoordinatorRecords<A>(
+  log: CoordinatorPartitionLog<A>,
   records: readonly KeyedRecord[],
   timestamp: bigint,
   leaderEpoch: number,
+  replicationTimeoutMs: number,
   batch: EncodeBatchOptions = {},
-): void {
+): Promise<void> | undefined {
   const bytes = encodeRecordBatch(
     records.map((r) => ({ key: r.key, value: r.value, headers: [], timestamp })),
     batch,
   );
-  log.appendAsLeader(bytes, leaderEpoch, 'coordinator');
+  const appended = log.appendAsLeader(bytes, leaderEpoch, 'coordinator');
   log.setHighWatermark(log.logEndOffset);
+  return log.awaitReplication?.(appended, replicationTimeoutMs);
 }
 
 /**

@@ -11,7 +11,7 @@
  * loop; while a write is in flight the metadata's `pendingState` makes other requests for the same
  * transactional id answer CONCURRENT_TRANSACTIONS, as Kafka does.
  */
-import { partitionForKey } from '../group/group-metadata-manager.js';
+import { coordinatorAppendError, partitionForKey } from '../group/group-metadata-manager.js';
 import type { Timer } from '../group/timer.js';
 import { systemTimer } from '../group/timer.js';
 import { type Clock, systemClock } from '../util/clock.js';
@@ -179,7 +179,14 @@ export class TransactionCoordinator {
   }
 
   private replayPartition(partition: number): void {
+    // Ids known before this replay whose partition is another one: records of theirs here were
+    // written under an earlier partition mapping (the sign-bit mask) and are older than what their
+    // own partition loaded.
+    const loadedElsewhere = new Set(
+      [...this.txns.keys()].filter((id) => this.partitionFor(id) !== partition),
+    );
     for (const record of this.log.replay(partition)) {
+      if (loadedElsewhere.has(record.transactionalId)) continue;
       if (record.value === null) {
         this.txns.delete(record.transactionalId);
         continue;
@@ -543,11 +550,7 @@ export class TransactionCoordinator {
       md.pendingState = undefined;
       const name = err instanceof SamsaError ? err.kafkaError : 'UNKNOWN_SERVER_ERROR';
       if (!(err instanceof SamsaError)) this.logger.error({ err }, 'append to __transaction_state failed');
-      // TransactionStateManager.appendTransactionToLog maps storage errors for the client.
-      if (name === 'UNKNOWN_TOPIC_OR_PARTITION' || name === 'NOT_ENOUGH_REPLICAS')
-        return 'COORDINATOR_NOT_AVAILABLE';
-      if (name === 'NOT_LEADER_OR_FOLLOWER' || name === 'KAFKA_STORAGE_ERROR') return 'NOT_COORDINATOR';
-      return 'UNKNOWN_SERVER_ERROR';
+      return transactionLogAppendError(name);
     }
     md.apply(transit);
     return 'NONE';
@@ -632,4 +635,17 @@ export class TransactionCoordinator {
   get(transactionalId: string): TransactionMetadata | undefined {
     return this.txns.get(transactionalId);
   }
+}
+
+/**
+ * How a failed `__transaction_state` write is reported to the client (Kafka's
+ * `TransactionStateManager.appendTransactionToLog`): a write that did not reach the ISR in time is
+ * COORDINATOR_NOT_AVAILABLE too, so that the client retries.
+ */
+export function transactionLogAppendError(name: string): string {
+  return coordinatorAppendError(name, {
+    timedOut: 'COORDINATOR_NOT_AVAILABLE',
+    tooLarge: 'UNKNOWN_SERVER_ERROR',
+    tooLargeNames: ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE'],
+  });
 }

@@ -84,18 +84,29 @@ export function encodeTransactionLogRecord(record: TransactionLogRecord): KeyedR
 /** Bytes read per step while loading (Kafka's `transaction.state.log.load.buffer.size`, 5 MiB). */
 const LOAD_BUFFER_BYTES = 5 * 1024 * 1024;
 
+/** Kafka's `request.timeout.ms` default: how long a tombstone (no transaction timeout) waits for the ISR. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * `TransactionStateLog` over the partition logs of `__transaction_state`. A write is done once the
+ * partition's in-sync replicas hold it, or fails with REQUEST_TIMED_OUT after the transaction's
+ * timeout (Kafka's `appendTransactionToLog` waits `txnTimeoutMs`); where the log is the only copy,
+ * once its record is in the log.
+ */
 export class PartitionLogTransactionStateLog implements TransactionStateLog {
   constructor(
     private readonly openLog: (partition: number) => CoordinatorPartitionLog,
     private readonly clock: { nowMs(): number },
+    private readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
   ) {}
 
   async append(partition: number, record: TransactionLogRecord): Promise<void> {
-    appendCoordinatorRecords(
+    await appendCoordinatorRecords(
       this.openLog(partition),
       [encodeTransactionLogRecord(record)],
       BigInt(this.clock.nowMs()),
       0,
+      record.value?.txnTimeoutMs ?? this.requestTimeoutMs,
     );
   }
 

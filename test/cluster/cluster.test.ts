@@ -9,10 +9,13 @@ import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import { partitionForKey } from '../../src/group/group-metadata-manager.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
-import { DEBIAN_PYTHON, samsaBin } from '../helpers/paths.js';
+import { waitForDataOnReplicas } from '../helpers/coordinator-logs.js';
+import { samsaBin } from '../helpers/paths.js';
+import { python } from '../helpers/python-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
@@ -31,15 +34,6 @@ async function kcatMetadata(bootstrap: string, topic?: string): Promise<KcatMeta
   if (topic) args.push('-t', topic);
   const { stdout } = await run('kcat', args, { timeout: 30_000 });
   return JSON.parse(stdout) as KcatMetadata;
-}
-
-/** Runs a Python snippet with Debian's interpreter; BOOTSTRAP in the environment; returns its JSON. */
-async function python(code: string, bootstrap: string, extraEnv: Record<string, string> = {}): Promise<any> {
-  const { stdout } = await run(DEBIAN_PYTHON, ['-c', code], {
-    timeout: 90_000,
-    env: { ...process.env, BOOTSTRAP: bootstrap, ...extraEnv },
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
 }
 
 /** A ZooKeeper session of the test's own, to read what the brokers wrote. */
@@ -294,6 +288,11 @@ print(json.dumps({"read": n, "committed": sum(tp.offset for tp in committed)}))`
       const partitions = offsets.topics[0]!.partitions;
       assert.equal(partitions.length, 6); // offsets.topic.num.partitions in TEST_CLUSTER_CONFIG
       for (const p of partitions) assert.equal(p.replicas.length, 3); // offsets.topic.replication.factor
+      // The commits replicate: every replica of the group's partition (Kafka's partitionFor) holds them.
+      const partition = partitionForKey(group, partitions.length);
+      const replicas = partitions.find((p) => p.partition === partition)!.replicas.map((r) => r.id);
+      assert.deepEqual(replicas.sort(), [1, 2, 3]);
+      await waitForDataOnReplicas(cluster, '__consumer_offsets', partition, replicas);
     },
   );
 

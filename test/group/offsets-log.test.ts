@@ -4,7 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinator } from '../../src/group/group-coordinator.js';
-import { GROUP_METADATA_TOPIC_NAME, PartitionLogOffsetsLog } from '../../src/group/offsets-log.js';
+import {
+  GROUP_METADATA_TOPIC_NAME,
+  offsetCommitRecord,
+  PartitionLogOffsetsLog,
+} from '../../src/group/offsets-log.js';
 import { Log } from '../../src/storage/log.js';
 import { DEFAULT_LOG_CONFIG, logConfigFrom } from '../../src/storage/log-config.js';
 import { ManualClock } from '../../src/util/clock.js';
@@ -81,6 +85,27 @@ describe('PartitionLogOffsetsLog', () => {
     assert.equal(third.describeGroup('g').state, 'Dead');
     third.shutdown();
     for (const l of last.values()) l.close();
+  });
+
+  it('never lets records written under an earlier partition mapping replace newer ones', async () => {
+    const logs = openAll();
+    // "my-group".hashCode() is negative: Kafka's partition is 0; masking the sign bit gave 2,
+    // where earlier builds wrote its commits. Partition 2 loads after 0.
+    const offset = (o: bigint) => ({
+      offset: o,
+      leaderEpoch: -1,
+      metadata: '',
+      commitTimestampMs: 0,
+      expireTimestampMs: -1,
+    });
+    const raw = new PartitionLogOffsetsLog((p) => logs.get(p)!, clock);
+    await raw.append(2, [offsetCommitRecord('my-group', 't', 0, offset(5n))]);
+    await raw.append(0, [offsetCommitRecord('my-group', 't', 0, offset(9n))]);
+    const c = await coordinatorOver(logs);
+    assert.equal(c.partitionFor('my-group'), 0);
+    assert.equal(c.fetchOffsets('my-group', [{ topic: 't', partition: 0 }]).partitions[0]?.offset, 9n);
+    c.shutdown();
+    for (const l of logs.values()) l.close();
   });
 });
 

@@ -121,6 +121,21 @@ describe('TransactionCoordinator', () => {
     ]);
   });
 
+  it('never lets a record written under an earlier partition mapping replace a newer state', async () => {
+    const log = new MemoryTransactionStateLog();
+    const first = setup(log);
+    await first.coordinator.startup();
+    await first.coordinator.initProducerId('my-group', 60000);
+    assert.equal((await first.coordinator.initProducerId('my-group', 60000)).producerEpoch, 1);
+    // "my-group".hashCode() is negative: Kafka's partition of 50 is 12; masking the sign bit gave 36,
+    // where earlier builds wrote its states. Partition 36 loads after 12.
+    assert.equal(first.coordinator.partitionFor('my-group'), 12);
+    log.records.set(36, [log.records.get(12)![0]!]);
+    const second = setup(log);
+    await second.coordinator.startup();
+    assert.equal(second.coordinator.get('my-group')?.producerEpoch, 1);
+  });
+
   it("answers Kafka's errors for bad input", async () => {
     const { coordinator } = setup();
     await coordinator.startup();
