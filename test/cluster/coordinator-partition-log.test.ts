@@ -63,7 +63,10 @@ async function setup(options: { isr: number[]; replicas: number[]; minIsr?: numb
     controllerEpoch: 1,
   };
   // Broker 2 is never reachable: this test fetches as the follower itself.
-  await replicas.applyPartitionStates([state], [{ id: 1, host: '127.0.0.1', port: 1, rack: null }]);
+  await replicas.applyPartitionStates(
+    [state],
+    [{ id: 1, host: '127.0.0.1', port: 1, rack: null, listeners: new Map() }],
+  );
   const openCoordinatorLog = () => coordinatorPartitionLog(replicas, topics, TOPIC, 0);
   const groups = new GroupCoordinator({
     config: { ...DEFAULT_GROUP_COORDINATOR_CONFIG, offsetsTopicNumPartitions: 1 },
