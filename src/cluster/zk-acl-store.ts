@@ -129,9 +129,17 @@ export class ZkAclStore implements AclStore {
     );
   }
 
+  /** A resource's entries; an unreadable znode is logged and counts as none (updates still refuse it). */
   private async read(resource: AclResource): Promise<ZkAclEntry[]> {
-    const node = await this.zk.get(aclResourcePath(resource));
-    return node ? decodeAcls(node.data) : [];
+    const path = aclResourcePath(resource);
+    const node = await this.zk.get(path);
+    if (!node) return [];
+    try {
+      return decodeAcls(node.data);
+    } catch (err) {
+      this.logger.warn({ path, err: (err as Error).message }, 'ignoring an unreadable ACL znode');
+      return [];
+    }
   }
 
   private remember(resource: AclResource, entries: readonly ZkAclEntry[]): void {

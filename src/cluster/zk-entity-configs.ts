@@ -56,10 +56,19 @@ export class ZkEntityConfigs {
     this.notifications.close();
   }
 
-  /** An entity's config (`{}` when it has none). */
+  /** An entity's config (`{}` when it has none, or when its znode is not JSON, which is logged). */
   async fetch(entityPath: string): Promise<Record<string, string>> {
     const node = await this.zk.get(entityConfigPath(entityPath));
-    return node ? decodeEntityConfig(node.data) : {};
+    if (!node) return {};
+    try {
+      return decodeEntityConfig(node.data);
+    } catch (err) {
+      this.logger.warn(
+        { entityPath, err: (err as Error).message },
+        'ignoring an unreadable entity config znode',
+      );
+      return {};
+    }
   }
 
   /** The (sanitized) entity names under `/config/<parentPath>`. */

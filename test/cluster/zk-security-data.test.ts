@@ -145,6 +145,7 @@ test("entity names are sanitized as Kafka's Sanitizer (URL-encoded, * and space 
   assert.match(sanitized.replace(/%/g, '_'), /^[a-zA-Z0-9._-]+$/);
   assert.equal(desanitizeEntityName(sanitized), principal);
   assert.equal(desanitizeEntityName('a+b'), 'a b');
+  assert.equal(desanitizeEntityName('bad%zz'), 'bad%zz');
 });
 
 test('quota entity paths (users, users/<u>/clients/<c>, clients, ips, <default>) both ways', () => {

@@ -429,6 +429,20 @@ describe('credentials, ACLs and quotas shared through ZooKeeper', { timeout: 600
       const otherCredentials = new ZkCredentialStore(configs[1]!);
       await otherCredentials.load();
       assert.equal(otherCredentials.get('dave', 'SCRAM-SHA-256')?.iterations, credential.iterations);
+
+      // Znodes someone wrote by hand that are not Kafka's JSON are skipped, not fatal at start.
+      await clients[0]!.create('/kafka-acl/Topic/garbled', Buffer.from('not json'));
+      await clients[0]!.create('/config/users/garbled', Buffer.from('{"version":1,'));
+      const fresh = new ZkAclStore(clients[1]!, logger);
+      const loaded = await fresh.load();
+      assert.deepEqual(loaded.map((b) => b.entry.principal).sort(), ['User:u0', 'User:u1']);
+      fresh.close();
+      const freshCredentials = new ZkCredentialStore(configs[1]!);
+      await freshCredentials.load();
+      assert.deepEqual(
+        freshCredentials.list().map((u) => u.user),
+        ['dave'],
+      );
       for (const c of configs) c.close();
       for (const s of acls) s.close();
     } finally {

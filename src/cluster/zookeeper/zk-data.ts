@@ -197,9 +197,13 @@ export function sanitizeEntityName(name: string): string {
   return out;
 }
 
-/** `Sanitizer.desanitize` (Java's URLDecoder: `+` is a space). */
+/** `Sanitizer.desanitize` (Java's URLDecoder: `+` is a space); a malformed escape is kept as it is. */
 export function desanitizeEntityName(sanitized: string): string {
-  return decodeURIComponent(sanitized.replace(/\+/g, ' '));
+  try {
+    return decodeURIComponent(sanitized.replace(/\+/g, ' '));
+  } catch {
+    return sanitized;
+  }
 }
 
 /** `/config/<entityPath>`, e.g. `users/alice` or `users/alice/clients/app`. */
