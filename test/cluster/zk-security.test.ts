@@ -352,6 +352,36 @@ describe('credentials, ACLs and quotas shared through ZooKeeper', { timeout: 600
     assert.equal((await kcatList(b(3), 'SCRAM-SHA-256', CAROL.user, CAROL.password)).code, 0);
   });
 
+  test('deleting a user and a quota through one broker takes effect on the others', async () => {
+    const erin = { user: 'erin', password: 'erin-scram-pw' };
+    const created = await samsa(b(2), 'user', 'create', erin.user, '--password', erin.password);
+    assert.equal(created.code, 0, created.stderr + created.stdout);
+    await waitFor(async () => (await kcatList(b(1), 'SCRAM-SHA-512', erin.user, erin.password)).code === 0, {
+      timeoutMs: 30_000,
+      intervalMs: 300,
+      description: 'erin logging in on broker 1',
+    });
+    const deleted = await samsa(b(3), 'user', 'delete', erin.user);
+    assert.equal(deleted.code, 0, deleted.stderr + deleted.stdout);
+    await waitFor(async () => (await kcatList(b(1), 'SCRAM-SHA-512', erin.user, erin.password)).code !== 0, {
+      timeoutMs: 30_000,
+      intervalMs: 300,
+      description: 'erin refused on broker 1 once deleted through broker 3',
+    });
+    // Kafka keeps the emptied znode: {"version":1,"config":{}}.
+    assert.equal(await raw.get('/config/users/erin'), '{"version":1,"config":{}}');
+
+    const removed = await samsa(b(3), 'quota', 'delete', '--client-id-default');
+    assert.equal(removed.code, 0, removed.stderr + removed.stdout);
+    await waitFor(
+      async () => {
+        const r = await samsa(b(1), 'quota', 'list', '-f', 'json');
+        return r.code === 0 && !r.stdout.includes('4096');
+      },
+      { timeoutMs: 20_000, intervalMs: 300, description: 'broker 1 no longer describing the client default' },
+    );
+  });
+
   test('a broker started later loads the users, ACLs and quotas already in ZooKeeper', async () => {
     const late = await cluster.startBroker(4);
     // Loaded before it listens: no waiting.
