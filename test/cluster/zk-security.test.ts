@@ -352,6 +352,21 @@ describe('credentials, ACLs and quotas shared through ZooKeeper', { timeout: 600
     assert.equal((await kcatList(b(3), 'SCRAM-SHA-256', CAROL.user, CAROL.password)).code, 0);
   });
 
+  test('a producer quota set through broker 1 throttles the user's producer on every broker (confluent-kafka)', async () => {
+    // Without a quota bob is never throttled; alice gets 10 KB/s, which 1000-byte records soon exceed.
+    const free = await python('flood', b(2), BOB.user, BOB.password, TOPIC, '3');
+    assert.equal(free.throttles, 0, JSON.stringify(free));
+    const set = await samsa(b(1), 'quota', 'set', '--user', ALICE.user, '--producer-byte-rate', '10240');
+    assert.equal(set.code, 0, set.stderr + set.stdout);
+    await waitFor(
+      async () =>
+        (await samsa(b(2), 'quota', 'list', '--user', ALICE.user, '-f', 'json')).stdout.includes('10240'),
+      { timeoutMs: 20_000, intervalMs: 300, description: 'broker 2 knowing alice quota' },
+    );
+    const throttled = await python('flood', b(2), ALICE.user, ALICE.password, TOPIC, '3');
+    assert.ok(throttled.throttles > 0, JSON.stringify(throttled));
+  });
+
   test('deleting a user and a quota through one broker takes effect on the others', async () => {
     const erin = { user: 'erin', password: 'erin-scram-pw' };
     const created = await samsa(b(2), 'user', 'create', erin.user, '--password', erin.password);

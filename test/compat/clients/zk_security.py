@@ -5,6 +5,9 @@
       kafka-python: authenticate with SCRAM and read the topic list.
   produce <bootstrap> <user> <password> <topic> <partitions>
       confluent-kafka Producer (SASL PLAIN): one record to each partition.
+  flood <bootstrap> <user> <password> <topic> <seconds>
+      confluent-kafka Producer (SASL PLAIN): 1000-byte records as fast as allowed; counts the
+      throttle events librdkafka reports (throttle_cb) and the bytes acknowledged.
 
 Each prints one JSON object on stdout.
 """
@@ -61,7 +64,41 @@ def produce(bootstrap, user, password, topic, partitions):
     return {'delivered': sorted(delivered), 'errors': errors}
 
 
-COMMANDS = {'scram-metadata': scram_metadata, 'produce': produce}
+def flood(bootstrap, user, password, topic, seconds):
+    import time
+
+    from confluent_kafka import Producer
+
+    throttles = []
+    acked = [0]
+
+    def report(err, msg):
+        if err is None:
+            acked[0] += len(msg.value())
+
+    producer = Producer(
+        dict(
+            plain(bootstrap, user, password),
+            **{
+                'linger.ms': 5,
+                'queue.buffering.max.messages': 200,
+                'throttle_cb': lambda event: throttles.append(event.throttle_time),
+            },
+        )
+    )
+    start = time.monotonic()
+    while time.monotonic() - start < float(seconds):
+        try:
+            producer.produce(topic, b'x' * 1000, on_delivery=report)
+            producer.poll(0)
+        except BufferError:
+            producer.poll(0.01)
+    producer.flush(30)
+    producer.poll(0)
+    return {'throttles': len([t for t in throttles if t > 0]), 'acked': acked[0]}
+
+
+COMMANDS = {'scram-metadata': scram_metadata, 'produce': produce, 'flood': flood}
 
 if __name__ == '__main__':
     print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:])))
