@@ -81,7 +81,7 @@ def flood(bootstrap, user, password, topic, seconds):
             plain(bootstrap, user, password),
             **{
                 'linger.ms': 5,
-                'queue.buffering.max.messages': 200,
+                'queue.buffering.max.messages': 20,
                 'throttle_cb': lambda event: throttles.append(event.throttle_time),
             },
         )
