@@ -16,11 +16,11 @@ import { BrokerEndpoints } from '../net/endpoints.js';
 import { Listener } from '../net/listener.js';
 import { type ResolvedListeners, resolveListeners } from '../net/listener-config.js';
 import { AuthenticationGate } from '../security/authentication-gate.js';
-import { AclAuthorizer, FileAclStore } from '../security/authorizer/acl-authorizer.js';
+import { AclAuthorizer, type AclStore, FileAclStore } from '../security/authorizer/acl-authorizer.js';
 import { type CredentialStore, FileCredentialStore } from '../security/credential-store.js';
 import { createListenerSecurity } from '../security/listener-security.js';
 import { ClientQuotas } from '../security/quotas/client-quotas.js';
-import { LocalQuotaStore } from '../security/quotas/quota-store.js';
+import { LocalQuotaStore, type QuotaStore } from '../security/quotas/quota-store.js';
 import type { OAuthBearerValidator } from '../security/sasl/oauthbearer.js';
 import { DataDirLock } from '../storage/data-dir-lock.js';
 import { logFiles } from '../storage/file-handle-cache.js';
@@ -326,9 +326,10 @@ export class Broker {
     const metrics = config.adminListener
       ? new BrokerMetrics({ perPartition: config.metricsPerPartition })
       : undefined;
-    const credentials = new FileCredentialStore(dataDir);
+    // In a cluster, credentials, quotas and ACLs are ZooKeeper's, shared by every broker.
+    const credentials = cluster?.credentialStore() ?? new FileCredentialStore(dataDir);
     await credentials.load();
-    const authorizer = await this.startAuthorizer(dataDir);
+    const authorizer = await this.startAuthorizer(() => cluster?.aclStore() ?? new FileAclStore(dataDir));
     const endpoints = new BrokerEndpoints(
       this.listenerConfig.listeners,
       this.listenerConfig.interBrokerListenerName,
@@ -344,7 +345,7 @@ export class Broker {
       txn,
       txnMarkers,
       clusterId: store.clusterId,
-      quotas: await this.loadClientQuotas(dataDir),
+      quotas: await this.loadClientQuotas(cluster?.quotaStore() ?? new LocalQuotaStore(dataDir)),
       controller: cluster,
       cluster:
         cluster?.store ??
@@ -452,9 +453,8 @@ export class Broker {
     );
   }
 
-  /** Client quota configs from the data directory, and the managers that enforce them. */
-  private async loadClientQuotas(dataDir: string): Promise<ClientQuotas> {
-    const store = new LocalQuotaStore(dataDir);
+  /** Client quota configs (data directory or ZooKeeper), and the managers that enforce them. */
+  private async loadClientQuotas(store: QuotaStore): Promise<ClientQuotas> {
     await store.load();
     const setting = (name: string) => {
       const value = Number(this.config.values.get(name));
@@ -483,8 +483,8 @@ export class Broker {
     };
   }
 
-  /** The ACL authorizer over `<data>/samsa-acls.json` when `authorizer.class.name` names Kafka's. */
-  private async startAuthorizer(dataDir: string): Promise<AclAuthorizer | undefined> {
+  /** The ACL authorizer (ACLs in `<data>/samsa-acls.json` or ZooKeeper) when `authorizer.class.name` names Kafka's. */
+  private async startAuthorizer(aclStore: () => AclStore): Promise<AclAuthorizer | undefined> {
     const values = this.config.values;
     const className = (values.get('authorizer.class.name') ?? '').trim();
     if (className === '') return undefined;
@@ -493,7 +493,7 @@ export class Broker {
         `authorizer.class.name ${className} is not supported (use ${AUTHORIZER_CLASS_NAMES.join(' or ')})`,
       );
     }
-    const authorizer = new AclAuthorizer(new FileAclStore(dataDir), {
+    const authorizer = new AclAuthorizer(aclStore(), {
       superUsers: (values.get('super.users') ?? '')
         .split(';')
         .map((u) => u.trim())

@@ -27,9 +27,13 @@ import { Controller, type TopicPartitionRef } from './controller/controller.js';
 import { LeaderGatedReplicaManager, type Leadership, notLeaderError } from './leader-gate.js';
 import type { IsrWriter, PartitionState, ReplicaStateApplier } from './partition-state.js';
 import type { ReplicaManagerOptions } from './replica-manager.js';
+import { ZkAclStore } from './zk-acl-store.js';
+import { ZkCredentialStore } from './zk-credential-store.js';
+import { ZkEntityConfigs } from './zk-entity-configs.js';
 import { ZkMetadataStore } from './zk-metadata-store.js';
 import { ZkIsrWriter } from './zk-partition-state.js';
 import { ZkProducerIdManager } from './zk-producer-id-manager.js';
+import { ZkQuotaStore } from './zk-quota-store.js';
 import { isZkError, ZkClient, ZkErrorCode } from './zookeeper/zk-client.js';
 import {
   brokerIdPath,
@@ -117,6 +121,9 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
   private readonly led = new Set<string>();
   private applying: Promise<void> = Promise.resolve();
   private pending: PartitionState[] = [];
+  /** `/config/users|clients|ips` and their change notifications (credentials and quotas). */
+  private readonly entityConfigs: ZkEntityConfigs;
+  private aclStoreInstance: ZkAclStore | undefined;
 
   private constructor(
     private readonly zk: ZkClient,
@@ -133,6 +140,7 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
       logger,
     });
     this.isrWriter = new ZkIsrWriter(zk);
+    this.entityConfigs = new ZkEntityConfigs(zk, logger);
     this.peers = new BrokerConnections(
       `broker-${settings.brokerId}`,
       (id) => this.store.liveBrokers().find((b) => b.id === id),
@@ -184,6 +192,24 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     const manager = new ZkProducerIdManager(this.zk, this.settings.brokerId, this.logger);
     await manager.startup();
     return manager;
+  }
+
+  // ------------------------------------------------ security state shared through ZooKeeper
+
+  /** SCRAM credentials in `/config/users/<user>` (load() reads them and follows changes). */
+  credentialStore(): ZkCredentialStore {
+    return new ZkCredentialStore(this.entityConfigs);
+  }
+
+  /** Client quotas in `/config/users|clients|ips` (load() reads them and follows changes). */
+  quotaStore(): ZkQuotaStore {
+    return new ZkQuotaStore(this.entityConfigs);
+  }
+
+  /** ACLs in `/kafka-acl` and `/kafka-acl-extended` (load() reads them and follows changes). */
+  aclStore(): ZkAclStore {
+    this.aclStoreInstance ??= new ZkAclStore(this.zk, this.logger);
+    return this.aclStoreInstance;
   }
 
   /** Replaces the local applier (the replication engine's ReplicaManager implements the contract). */
@@ -469,6 +495,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     clearTimeout(this.fenceTimer);
     this.peers.close();
     this.store.close();
+    this.entityConfigs.close();
+    this.aclStoreInstance?.close();
     this.zk.close();
   }
 }

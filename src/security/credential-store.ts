@@ -1,8 +1,9 @@
 /**
  * Where SCRAM credentials live. Each user's record has the shape of Kafka's ZooKeeper node
  * `/config/users/<user>`: `{"version":1,"config":{"SCRAM-SHA-256":"salt=...,stored_key=...,
- * server_key=...,iterations=4096"}}`, so a ZooKeeper-backed store can keep the same bytes. Single-node
- * mode keeps every user's record in `<data>/samsa-users.json` (`FileCredentialStore`).
+ * server_key=...,iterations=4096"}}`. Single-node mode keeps every user's record in
+ * `<data>/samsa-users.json` (`FileCredentialStore`); cluster mode keeps them in ZooKeeper itself
+ * (`ZkCredentialStore`, src/cluster).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +37,7 @@ export interface CredentialStore {
   alter(changes: readonly CredentialChange[]): Promise<void>;
 }
 
-type UserCredentials = Map<ScramMechanism, ScramCredential>;
+export type UserCredentials = Map<ScramMechanism, ScramCredential>;
 
 /** A user's record as Kafka's `/config/users/<user>` JSON. */
 export function encodeUserConfig(credentials: UserCredentials): string {
@@ -48,19 +49,30 @@ export function encodeUserConfig(credentials: UserCredentials): string {
 /** Parses a `/config/users/<user>` record; non-SCRAM entries (quotas) are ignored. */
 export function decodeUserConfig(json: string): UserCredentials {
   const record = JSON.parse(json) as { version?: number; config?: Record<string, string> };
+  return scramCredentialsOf(record.config ?? {});
+}
+
+/** The SCRAM entries of a user's config (its other keys are quotas). */
+export function scramCredentialsOf(config: Readonly<Record<string, string>>): UserCredentials {
   const out: UserCredentials = new Map();
-  for (const [key, value] of Object.entries(record.config ?? {})) {
+  for (const [key, value] of Object.entries(config)) {
     if (isScramMechanism(key)) out.set(key, parseScramCredential(value));
   }
   return out;
 }
 
-/** Common bookkeeping of in-memory credentials; subclasses persist. */
-abstract class CachedCredentialStore implements CredentialStore {
+/** Common bookkeeping of in-memory credentials; subclasses persist the changes. */
+export abstract class CachedCredentialStore implements CredentialStore {
   protected users = new Map<string, UserCredentials>();
 
   abstract load(): Promise<void>;
-  protected abstract persist(changedUsers: ReadonlySet<string>): Promise<void>;
+  protected abstract persist(changes: readonly CredentialChange[]): Promise<void>;
+
+  /** Replaces what is known of one user (an empty map forgets the user). */
+  protected setUser(user: string, credentials: UserCredentials): void {
+    if (credentials.size === 0) this.users.delete(user);
+    else this.users.set(user, credentials);
+  }
 
   get(user: string, mechanism: ScramMechanism): ScramCredential | undefined {
     return this.users.get(user)?.get(mechanism);
@@ -79,16 +91,13 @@ abstract class CachedCredentialStore implements CredentialStore {
   }
 
   async alter(changes: readonly CredentialChange[]): Promise<void> {
-    const changed = new Set<string>();
     for (const change of changes) {
       const credentials = this.users.get(change.user) ?? new Map();
       if (change.credential) credentials.set(change.mechanism, change.credential);
       else credentials.delete(change.mechanism);
-      if (credentials.size === 0) this.users.delete(change.user);
-      else this.users.set(change.user, credentials);
-      changed.add(change.user);
+      this.setUser(change.user, credentials);
     }
-    if (changed.size > 0) await this.persist(changed);
+    if (changes.length > 0) await this.persist(changes);
   }
 }
 

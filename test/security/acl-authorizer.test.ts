@@ -19,6 +19,7 @@ class MemoryStore implements AclStore {
   }
   async save(bindings: readonly AclBinding[]) {
     this.saved = bindings;
+    return undefined;
   }
 }
 

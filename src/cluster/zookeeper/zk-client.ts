@@ -26,6 +26,8 @@ export interface ZNode {
   readonly czxid: bigint;
   /** The session owning an ephemeral node; 0n for a persistent one. */
   readonly ephemeralOwner: bigint;
+  /** When the node was created (ms since the epoch), as ZooKeeper's clock had it. */
+  readonly ctimeMs: number;
 }
 
 export const ZkErrorCode = {
@@ -257,6 +259,7 @@ export class ZkClient extends EventEmitter<Events> {
           version: stat.version,
           czxid: toBigInt(stat.czxid),
           ephemeralOwner: toBigInt(stat.ephemeralOwner),
+          ctimeMs: Number(toBigInt(stat.ctime)),
         });
       };
       if (watcher) this.zk.getData(path, watcher, cb);

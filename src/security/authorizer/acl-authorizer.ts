@@ -25,7 +25,13 @@ import {
 /** Where ACLs live: a file in single-node mode; ZooKeeper (`/kafka-acl/...`) in cluster mode. */
 export interface AclStore {
   load(): Promise<AclBinding[]>;
-  save(bindings: readonly AclBinding[]): Promise<void>;
+  /**
+   * Stores `bindings` as the new set. A store shared with other brokers applies only what differs
+   * from what it last held, keeping their concurrent changes, and resolves with the set it holds after.
+   */
+  save(bindings: readonly AclBinding[]): Promise<readonly AclBinding[] | undefined>;
+  /** A shared store calls `listener` with the whole set whenever another broker changed it. */
+  onChange?(listener: (bindings: readonly AclBinding[]) => void): void;
 }
 
 const FILE = 'samsa-acls.json';
@@ -39,11 +45,12 @@ export class FileAclStore implements AclStore {
     return (JSON.parse(readFileSync(path, 'utf8')) as { acls: AclBinding[] }).acls;
   }
 
-  async save(bindings: readonly AclBinding[]): Promise<void> {
+  async save(bindings: readonly AclBinding[]): Promise<undefined> {
     writeFileAtomically(
       join(this.dataDir, FILE),
       `${JSON.stringify({ version: 1, acls: bindings }, null, 2)}\n`,
     );
+    return undefined;
   }
 }
 
@@ -78,10 +85,15 @@ export class AclAuthorizer {
     private readonly settings: AuthorizerSettings,
   ) {
     this.superUsers = new Set(settings.superUsers);
+    store.onChange?.((bindings) => this.use(bindings));
   }
 
   async load(): Promise<void> {
-    this.bindings = await this.store.load();
+    this.use(await this.store.load());
+  }
+
+  private use(bindings: readonly AclBinding[]): void {
+    this.bindings = [...bindings];
     this.cache.clear();
   }
 
@@ -154,8 +166,6 @@ export class AclAuthorizer {
   }
 
   private async replace(bindings: AclBinding[]): Promise<void> {
-    await this.store.save(bindings);
-    this.bindings = bindings;
-    this.cache.clear();
+    this.use((await this.store.save(bindings)) ?? bindings);
   }
 }
