@@ -41,13 +41,17 @@ const BOB = { user: 'bob', password: 'bob-secret' };
 const CAROL = { user: 'carol', password: 'carol-scram-pw' };
 const TOPIC = 'shared-acl';
 
-/** Every broker: one SASL_PLAINTEXT listener (what ZooKeeper registers), PLAIN users from JAAS, SCRAM, ACLs. */
+/**
+ * Every broker: one SASL_PLAINTEXT listener, PLAIN users from JAAS, SCRAM, ACLs; brokers log in to
+ * each other as the super user admin.
+ */
 const SECURE_CLUSTER_CONFIG: Record<string, string> = {
   listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
   'inter.broker.listener.name': 'SASL_PLAINTEXT',
+  'sasl.mechanism.inter.broker.protocol': 'PLAIN',
   'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
   'sasl.jaas.config':
-    'org.apache.kafka.common.security.plain.PlainLoginModule required ' +
+    `org.apache.kafka.common.security.plain.PlainLoginModule required username="${ADMIN.user}" password="${ADMIN.password}" ` +
     [ADMIN, ALICE, BOB].map((u) => `user_${u.user}="${u.password}"`).join(' ') +
     ';',
   'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
