@@ -44,7 +44,8 @@ export interface SecurityDependencies {
   readonly oauthValidator?: OAuthBearerValidator;
 }
 
-function jaasOptions(
+/** The JAAS options of `mechanism` for `listener` (its `listener.name.<l>.<mech>.sasl.jaas.config`, else `sasl.jaas.config`). */
+export function jaasOptions(
   values: ReadonlyMap<string, string>,
   listener: string,
   mechanism: string,

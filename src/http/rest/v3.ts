@@ -60,7 +60,10 @@ export function addV3Routes(router: RestRouter, rest: RestClient): void {
     })
     .add('GET', '/v3/clusters/:cluster/topics', async (request, p) => {
       const { base } = await clusterOf(request, p.cluster!);
-      const topics = await rest.admin.listTopics({ includeInternal: true });
+      const topics = request.access.visibleTopics(
+        await rest.admin.listTopics({ includeInternal: true }),
+        (t) => t.name,
+      );
       return ok(
         list(
           'KafkaTopicList',
@@ -228,7 +231,7 @@ export function addV3Routes(router: RestRouter, rest: RestClient): void {
     })
     .add('GET', '/v3/clusters/:cluster/consumer-groups', async (request, p) => {
       const { base } = await clusterOf(request, p.cluster!);
-      const groups = await rest.groups.listGroups();
+      const groups = request.access.visibleGroups(await rest.groups.listGroups(), (g) => g.groupId);
       const described = await Promise.all(groups.map((g) => rest.groups.describeGroup(g.groupId)));
       return ok(
         list(
