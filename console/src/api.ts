@@ -150,3 +150,26 @@ export async function scan(
     }
   }
 }
+
+/** Who the console acts as, and whether the Security page is theirs to see. */
+export interface WhoAmI {
+  principal: string;
+  authenticated: boolean;
+  canDescribeCluster: boolean;
+  canAlterCluster: boolean;
+}
+
+export interface ScramUser {
+  user: string;
+  mechanisms: { mechanism: string; iterations: number }[];
+}
+
+export interface Acl {
+  resourceType: string;
+  name: string;
+  patternType: string;
+  principal: string;
+  host: string;
+  operation: string;
+  permission: string;
+}

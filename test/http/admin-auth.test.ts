@@ -188,6 +188,18 @@ describe('admin HTTP authentication and ACLs', { timeout: 180_000 }, () => {
     assert.equal(acls.status, 403);
     const browse = await call(base, 'GET', '/v1/console/topics/visible-b/messages', { login: CAROL });
     assert.equal(browse.status, 403);
+    const jsFilter = await call(base, 'GET', '/v1/console/topics/visible-a/messages?filter=true', {
+      login: CAROL,
+    });
+    assert.equal(jsFilter.status, 403);
+    assert.equal(jsFilter.body.error_code, 40301);
+    const jsonPath = await call(
+      base,
+      'GET',
+      '/v1/console/topics/visible-a/messages?filterType=jsonpath&filter=%24.x',
+      { login: CAROL },
+    );
+    assert.equal(jsonPath.status, 200);
     const group = await call(base, 'POST', '/consumers/carol-group', {
       login: CAROL,
       body: { format: 'json' },

@@ -57,6 +57,7 @@ export class RestRouter {
         try {
           await authorizeEndpoint(endpoint.method, endpoint.pattern, {
             params,
+            query: request.query,
             access: request.access,
             body: () => lenientJsonBody(request),
           });
