@@ -164,10 +164,11 @@ export interface ScramUser {
   mechanisms: { mechanism: string; iterations: number }[];
 }
 
+/** REST Proxy's KafkaAcl fields (`/v3/clusters/{id}/acls`). */
 export interface Acl {
-  resourceType: string;
-  name: string;
-  patternType: string;
+  resource_type: string;
+  resource_name: string;
+  pattern_type: string;
   principal: string;
   host: string;
   operation: string;

@@ -16,6 +16,8 @@ export interface AdminRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];
+  /** Arrived over TLS (links in answers use https). */
+  readonly secure: boolean;
   /** The body, read whole up to the server's limit (HTTP 413 beyond it); read once, then remembered. */
   body(): Promise<Buffer>;
   /** Who the request acts as (ANONYMOUS on a port without authentication, and on public routes). */
@@ -129,6 +131,7 @@ export class AdminServer {
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
+      secure: options.tls !== undefined,
       body: () => {
         body ??= readBody(req, options.maxBodyBytes);
         return body;

@@ -19,6 +19,7 @@ import { RestRouter } from './rest/router.js';
 import { addV2Routes } from './rest/v2.js';
 import { addV2ConsumerRoutes } from './rest/v2-consumers.js';
 import { addV3Routes } from './rest/v3.js';
+import { addV3AclRoutes } from './rest/v3-acls.js';
 import { healthRoutes, type ReadinessChecks } from './routes/health.js';
 import { metricsRoute } from './routes/metrics.js';
 
@@ -95,6 +96,7 @@ export async function startAdminHttp(
   );
   const api = new RestRouter();
   addV3Routes(api, rest);
+  addV3AclRoutes(api, rest);
   addV2Routes(api, rest);
   const consumers = addV2ConsumerRoutes(api, rest);
   addConsoleApiRoutes(api, rest, {

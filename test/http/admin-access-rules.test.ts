@@ -8,6 +8,7 @@ import { RestRouter } from '../../src/http/rest/router.js';
 import { addV2Routes } from '../../src/http/rest/v2.js';
 import { addV2ConsumerRoutes } from '../../src/http/rest/v2-consumers.js';
 import { addV3Routes } from '../../src/http/rest/v3.js';
+import { addV3AclRoutes } from '../../src/http/rest/v3-acls.js';
 import { AclOperation, AclPermission, PatternType, ResourceType } from '../../src/security/authorizer/acl.js';
 import { AclAuthorizer } from '../../src/security/authorizer/acl-authorizer.js';
 
@@ -18,6 +19,7 @@ describe('admin HTTP access rules', () => {
     });
     const router = new RestRouter();
     addV3Routes(router, rest);
+    addV3AclRoutes(router, rest);
     addV2Routes(router, rest);
     const consumers = addV2ConsumerRoutes(router, rest);
     addConsoleApiRoutes(router, rest, { version: 'test', metrics: undefined, transactions: () => [] });

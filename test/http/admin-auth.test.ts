@@ -61,6 +61,18 @@ function call(
   });
 }
 
+function topicAcl(name: string, patternType: string, principal: string, operation: string) {
+  return {
+    resource_type: 'TOPIC',
+    resource_name: name,
+    pattern_type: patternType,
+    principal,
+    host: '*',
+    operation,
+    permission: 'ALLOW',
+  };
+}
+
 const ADMIN: Login = { user: 'admin', password: 'admin-password' };
 const CAROL: Login = { user: 'carol', password: 'carol-password' };
 const ALICE: Login = { user: 'alice', password: PLAIN_USERS.alice };
@@ -95,27 +107,18 @@ describe('admin HTTP authentication and ACLs', { timeout: 180_000 }, () => {
       });
       assert.equal(created.status, 201, JSON.stringify(created.body));
     }
-    const acls = [
-      {
-        resourceType: 'TOPIC',
-        name: 'visible-',
-        patternType: 'PREFIXED',
-        principal: 'User:carol',
-        operation: 'DESCRIBE',
-      },
-      { resourceType: 'TOPIC', name: 'visible-a', principal: 'User:carol', operation: 'WRITE' },
-      { resourceType: 'TOPIC', name: 'visible-a', principal: 'User:carol', operation: 'READ' },
-      {
-        resourceType: 'TOPIC',
-        name: 'alice-',
-        patternType: 'PREFIXED',
-        principal: 'User:alice',
-        operation: 'ALL',
-      },
+    const acls: [string, string, string, string][] = [
+      ['visible-', 'PREFIXED', 'User:carol', 'DESCRIBE'],
+      ['visible-a', 'LITERAL', 'User:carol', 'WRITE'],
+      ['visible-a', 'LITERAL', 'User:carol', 'READ'],
+      ['alice-', 'PREFIXED', 'User:alice', 'ALL'],
     ];
-    for (const acl of acls) {
-      const created = await call(base, 'POST', '/v1/console/security/acls', { login: ADMIN, body: acl });
-      assert.equal(created.status, 204, JSON.stringify(created.body));
+    for (const [name, patternType, principal, operation] of acls) {
+      const created = await call(base, 'POST', `/v3/clusters/${clusterId}/acls`, {
+        login: ADMIN,
+        body: topicAcl(name, patternType, principal, operation),
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
     }
   });
   after(() => broker?.cleanup());
@@ -184,7 +187,7 @@ describe('admin HTTP authentication and ACLs', { timeout: 180_000 }, () => {
     assert.equal(writeB.status, 403);
     const cluster = await call(base, 'GET', '/v1/console/overview', { login: CAROL });
     assert.equal(cluster.status, 403);
-    const acls = await call(base, 'GET', '/v1/console/security/acls', { login: CAROL });
+    const acls = await call(base, 'GET', `/v3/clusters/${clusterId}/acls`, { login: CAROL });
     assert.equal(acls.status, 403);
     const browse = await call(base, 'GET', '/v1/console/topics/visible-b/messages', { login: CAROL });
     assert.equal(browse.status, 403);
@@ -256,7 +259,7 @@ describe('admin HTTP authentication and ACLs', { timeout: 180_000 }, () => {
     assert.equal(produced.body.offsets[0].error_code ?? null, null);
   });
 
-  test('the console security API lists users and ACLs and manages both for a cluster admin', async () => {
+  test('the console security API manages users; ACL changes over v3 take effect at once', async () => {
     const who = await call(base, 'GET', '/v1/console/whoami', { login: ADMIN });
     assert.deepEqual(who.body, {
       principal: 'User:admin',
@@ -284,30 +287,87 @@ describe('admin HTTP authentication and ACLs', { timeout: 180_000 }, () => {
     assert.equal(removed.status, 204, JSON.stringify(removed.body));
     assert.equal((await call(base, 'GET', '/v1/console/whoami', { login: dave })).status, 401);
 
-    const acls = await call(base, 'GET', '/v1/console/security/acls', { login: ADMIN });
-    assert.ok(
-      acls.body.some(
-        (a: Record<string, string>) =>
-          a.principal === 'User:carol' && a.name === 'visible-a' && a.operation === 'WRITE',
-      ),
-    );
-    const acl = { resourceType: 'TOPIC', name: 'visible-b', principal: 'User:carol', operation: 'WRITE' };
+    // Granting an ACL over HTTP takes effect for the next request.
+    const acl = topicAcl('visible-b', 'LITERAL', 'User:carol', 'WRITE');
     assert.equal(
-      (await call(base, 'POST', '/v1/console/security/acls', { login: ADMIN, body: acl })).status,
-      204,
+      (await call(base, 'POST', `/v3/clusters/${clusterId}/acls`, { login: ADMIN, body: acl })).status,
+      201,
     );
     const writeB = await call(base, 'POST', `/v3/clusters/${clusterId}/topics/visible-b/records`, {
       login: CAROL,
       body: { value: { type: 'STRING', data: 'now allowed' } },
     });
     assert.equal(writeB.status, 200, JSON.stringify(writeB.body));
-    const deleted = await call(base, 'POST', '/v1/console/security/acls:delete', { login: ADMIN, body: acl });
-    assert.deepEqual(deleted.body, { deleted: 1 });
+    const deleted = await call(base, 'DELETE', `/v3/clusters/${clusterId}/acls?${new URLSearchParams(acl)}`, {
+      login: ADMIN,
+    });
+    assert.equal(deleted.body.data.length, 1);
     const again = await call(base, 'POST', `/v3/clusters/${clusterId}/topics/visible-b/records`, {
       login: CAROL,
       body: { value: { type: 'STRING', data: 'refused again' } },
     });
     assert.equal(again.status, 403);
+  });
+
+  test('REST Proxy v3 ACLs: created over HTTP, seen by kafka-python, searched and deleted', async () => {
+    const acl = {
+      resource_type: 'GROUP',
+      resource_name: 'rest-',
+      pattern_type: 'PREFIXED',
+      principal: 'User:carol',
+      host: '*',
+      operation: 'READ',
+      permission: 'ALLOW',
+    };
+    const created = await call(base, 'POST', `/v3/clusters/${clusterId}/acls`, { login: ADMIN, body: acl });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const refused = await call(base, 'POST', `/v3/clusters/${clusterId}/acls`, { login: CAROL, body: acl });
+    assert.equal(refused.status, 403);
+    const script = `
+import sys
+from kafka.admin import KafkaAdminClient, ACLFilter, ResourcePatternFilter, ResourceType, ACLOperation, ACLPermissionType, ACLResourcePatternType
+admin = KafkaAdminClient(bootstrap_servers=sys.argv[1], security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='admin', sasl_plain_password='admin-password')
+acls, error = admin.describe_acls(ACLFilter('User:carol', None, ACLOperation.ANY, ACLPermissionType.ANY, ResourcePatternFilter(ResourceType.GROUP, None, ACLResourcePatternType.ANY)))
+print(len(acls), acls[0].resource_pattern.resource_name, acls[0].resource_pattern.pattern_type.name, acls[0].operation.name)
+`;
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, broker.bootstrapFor('SASL_PLAINTEXT')], {
+      timeout: 60_000,
+    });
+    assert.equal(stdout.trim(), '1 rest- PREFIXED READ');
+
+    const found = await call(
+      base,
+      'GET',
+      `/v3/clusters/${clusterId}/acls?resource_type=GROUP&principal=User:carol`,
+      {
+        login: ADMIN,
+      },
+    );
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.equal(found.body.kind, 'KafkaAclList');
+    assert.deepEqual(
+      found.body.data.map((a: Record<string, string>) => [
+        a.kind,
+        a.resource_name,
+        a.pattern_type,
+        a.operation,
+      ]),
+      [['KafkaAcl', 'rest-', 'PREFIXED', 'READ']],
+    );
+    const searchByCarol = await call(base, 'GET', `/v3/clusters/${clusterId}/acls`, { login: CAROL });
+    assert.equal(searchByCarol.status, 403);
+    const deleted = await call(
+      base,
+      'DELETE',
+      `/v3/clusters/${clusterId}/acls?resource_type=GROUP&resource_name=rest-&pattern_type=PREFIXED`,
+      { login: ADMIN },
+    );
+    assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+    assert.equal(deleted.body.data.length, 1);
+    const none = await call(base, 'GET', `/v3/clusters/${clusterId}/acls?resource_type=GROUP`, {
+      login: ADMIN,
+    });
+    assert.deepEqual(none.body.data, []);
   });
 
   test('guessing passwords is cut off with 429 while other requests are served', async () => {
@@ -357,8 +417,10 @@ describe('admin port over TLS with the broker keystore', { timeout: 120_000 }, (
     const ca = readFileSync(broker.certs.ca, 'utf8');
     const health = await call(base, 'GET', '/v1/health', { ca });
     assert.equal(health.status, 200);
-    const topics = await call(base, 'GET', '/v3/clusters', { ca });
-    assert.equal(topics.status, 200);
+    const clusters = await call(base, 'GET', '/v3/clusters', { ca });
+    assert.equal(clusters.status, 200);
+    // Links in answers name the scheme the caller used.
+    assert.equal(clusters.body.metadata.self, `${base}/v3/clusters`);
     await assert.rejects(call(base, 'GET', '/v1/health'), /self-signed|unable to verify|certificate/i);
     await assert.rejects(call(base.replace('https:', 'http:'), 'GET', '/v1/health'));
   });

@@ -281,8 +281,11 @@ describe('web console behind Basic authentication', { timeout: 180_000 }, () => 
       ]);
       await page.screenshot({ path: path.join(shots, 'security.png'), fullPage: true });
       // The broker's authorizer holds it (DescribeAcls through the REST client).
-      const described = await page.evaluate(async () => (await fetch('/v1/console/security/acls')).json());
-      assert.ok(described.some((a: { name: string }) => a.name === 'payments'));
+      const described = await page.evaluate(async () => {
+        const clusters = await (await fetch('/v3/clusters')).json();
+        return (await fetch(`/v3/clusters/${clusters.data[0].cluster_id}/acls`)).json();
+      });
+      assert.ok(described.data.some((a: { resource_name: string }) => a.resource_name === 'payments'));
 
       await row.getByRole('button', { name: 'delete' }).click();
       await page.getByText('No ACLs.').waitFor();

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { type Acl, api, type ScramUser, type WhoAmI } from '../api';
+import { type Acl, api, type ScramUser, v3, type WhoAmI } from '../api';
 import { ErrorBanner, Loading, usePoll } from '../components/common';
 
 const OPERATIONS = [
@@ -23,7 +23,7 @@ const RESOURCE_TYPES = ['TOPIC', 'GROUP', 'CLUSTER', 'TRANSACTIONAL_ID'];
  */
 export function SecurityPage({ who }: { who: WhoAmI }) {
   const users = usePoll(() => api<ScramUser[]>('/v1/console/security/users'), 0);
-  const acls = usePoll(() => api<Acl[]>('/v1/console/security/acls'), 0);
+  const acls = usePoll(async () => (await v3<{ data: Acl[] }>('/acls')).data, 0);
   const [error, setError] = useState<string | undefined>();
   const act = async (fn: () => Promise<unknown>, reload: () => Promise<void>) => {
     try {
@@ -39,11 +39,9 @@ export function SecurityPage({ who }: { who: WhoAmI }) {
       () => api(`/v1/console/security/users/${encodeURIComponent(user)}`, { method: 'DELETE' }),
       users.reload,
     );
+  // Every field given: the filter matches exactly this ACL.
   const removeAcl = (acl: Acl) =>
-    act(
-      () => api('/v1/console/security/acls:delete', { method: 'POST', body: JSON.stringify(acl) }),
-      acls.reload,
-    );
+    act(() => v3(`/acls?${new URLSearchParams(aclFields(acl))}`, { method: 'DELETE' }), acls.reload);
   return (
     <section>
       <h1>Security</h1>
@@ -111,9 +109,9 @@ export function SecurityPage({ who }: { who: WhoAmI }) {
                 <td>{a.permission}</td>
                 <td>{a.operation}</td>
                 <td>
-                  {a.resourceType} {a.name}
+                  {a.resource_type} {a.resource_name}
                 </td>
-                <td>{a.patternType}</td>
+                <td>{a.pattern_type}</td>
                 <td>{a.host}</td>
                 {who.canAlterCluster && (
                   <td>
@@ -177,9 +175,9 @@ function AddAclForm({ onDone }: { onDone: () => Promise<void> }) {
     principal: 'User:',
     permission: 'ALLOW',
     operation: 'READ',
-    resourceType: 'TOPIC',
-    name: '',
-    patternType: 'LITERAL',
+    resource_type: 'TOPIC',
+    resource_name: '',
+    pattern_type: 'LITERAL',
     host: '*',
   });
   const [error, setError] = useState<string | undefined>();
@@ -188,7 +186,9 @@ function AddAclForm({ onDone }: { onDone: () => Promise<void> }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await api('/v1/console/security/acls', { method: 'POST', body: JSON.stringify(acl) });
+      // The cluster resource has one name.
+      const body = acl.resource_type === 'CLUSTER' ? { ...acl, resource_name: 'kafka-cluster' } : acl;
+      await v3('/acls', { method: 'POST', body: JSON.stringify(body) });
       setError(undefined);
       await onDone();
     } catch (e) {
@@ -207,13 +207,18 @@ function AddAclForm({ onDone }: { onDone: () => Promise<void> }) {
           <option key={o}>{o}</option>
         ))}
       </select>
-      <select aria-label="resource type" value={acl.resourceType} onChange={set('resourceType')}>
+      <select aria-label="resource type" value={acl.resource_type} onChange={set('resource_type')}>
         {RESOURCE_TYPES.map((t) => (
           <option key={t}>{t}</option>
         ))}
       </select>
-      <input aria-label="resource name" placeholder="resource name" value={acl.name} onChange={set('name')} />
-      <select aria-label="pattern type" value={acl.patternType} onChange={set('patternType')}>
+      <input
+        aria-label="resource name"
+        placeholder="resource name"
+        value={acl.resource_name}
+        onChange={set('resource_name')}
+      />
+      <select aria-label="pattern type" value={acl.pattern_type} onChange={set('pattern_type')}>
         <option>LITERAL</option>
         <option>PREFIXED</option>
       </select>
@@ -222,4 +227,17 @@ function AddAclForm({ onDone }: { onDone: () => Promise<void> }) {
       <ErrorBanner error={error} />
     </form>
   );
+}
+
+/** An ACL's own fields, without REST Proxy's kind, metadata and cluster id. */
+function aclFields(a: Acl): Record<string, string> {
+  return {
+    resource_type: a.resource_type,
+    resource_name: a.resource_name,
+    pattern_type: a.pattern_type,
+    principal: a.principal,
+    host: a.host,
+    operation: a.operation,
+    permission: a.permission,
+  };
 }

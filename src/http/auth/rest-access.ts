@@ -164,6 +164,10 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   [`GET ${V3}/consumer-groups/:group/consumers`, group(DESCRIBE)],
   [`GET ${V3}/consumer-groups/:group/lags`, group(DESCRIBE)],
   [`GET ${V3}/consumer-groups/:group/lag-summary`, group(DESCRIBE)],
+  // DescribeAcls needs Describe on the cluster; CreateAcls and DeleteAcls Alter on it.
+  [`GET ${V3}/acls`, cluster(DESCRIBE)],
+  [`POST ${V3}/acls`, cluster(ALTER)],
+  [`DELETE ${V3}/acls`, cluster(ALTER)],
   // REST Proxy v2
   ['GET /topics', listed],
   ['GET /topics/:topic', both(topic(DESCRIBE), topic(DESCRIBE_CONFIGS))],
@@ -193,9 +197,6 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['GET /v1/console/security/users', cluster(DESCRIBE)],
   ['POST /v1/console/security/users', cluster(ALTER)],
   ['DELETE /v1/console/security/users/:user', cluster(ALTER)],
-  ['GET /v1/console/security/acls', cluster(DESCRIBE)],
-  ['POST /v1/console/security/acls', cluster(ALTER)],
-  ['POST /v1/console/security/acls:delete', cluster(ALTER)],
 ]);
 
 /** True when the table names the endpoint (tests check every route has a rule). */

@@ -13,12 +13,7 @@ import { jsonBody, type RestRouter } from './router.js';
  * carry REST Proxy's `kind`, `metadata.self` and `related` links, so its clients and scripts work.
  */
 export function addV3Routes(router: RestRouter, rest: RestClient): void {
-  const clusterOf = async (request: AdminRequest, clusterId: string) => {
-    const metadata = await rest.cluster.metadata([]);
-    if (metadata.clusterId !== clusterId)
-      throw new HttpError(404, `Cluster ${clusterId} cannot be found.`, 40403);
-    return { metadata, base: `${baseUrl(request)}/v3/clusters/${clusterId}` };
-  };
+  const clusterOf = (request: AdminRequest, clusterId: string) => clusterAt(rest, request, clusterId);
   const topicOf = async (name: string) => {
     const metadata = await rest.cluster.metadata([name]);
     const topic = metadata.topics.find((t) => t.name === name);
@@ -395,13 +390,21 @@ async function describeGroup(rest: RestClient, groupId: string) {
 
 const ok = (body: unknown) => ({ status: 200, body });
 
+/** The cluster's metadata and `/v3/clusters/{id}` base URL; 404 (40403) for another cluster id. */
+export async function clusterAt(rest: RestClient, request: AdminRequest, clusterId: string) {
+  const metadata = await rest.cluster.metadata([]);
+  if (metadata.clusterId !== clusterId)
+    throw new HttpError(404, `Cluster ${clusterId} cannot be found.`, 40403);
+  return { metadata, base: `${baseUrl(request)}/v3/clusters/${clusterId}` };
+}
+
 /** The scheme and host the caller used, for `self` links. */
 export function baseUrl(request: AdminRequest): string {
   const host = request.headers.host ?? 'localhost';
-  return `http://${host}`;
+  return `${request.secure ? 'https' : 'http'}://${host}`;
 }
 
-function list(kind: string, self: string, data: unknown[]) {
+export function list(kind: string, self: string, data: unknown[]) {
   return { kind, metadata: { self, next: null }, data };
 }
 

@@ -1,30 +1,27 @@
 /**
- * The ACL APIs (KIP-140: DescribeAcls, CreateAcls, DeleteAcls) as the console uses them, over the
- * REST client's broker connection, so the broker authorizes each call as the HTTP user's login.
+ * The ACL APIs (KIP-140: DescribeAcls, CreateAcls, DeleteAcls) as the REST API uses them, over the REST client's broker connection, so the broker authorizes each call as the HTTP
+ * user's login.
  */
 import type { ClusterClient } from '../../client/cluster-client.js';
 import { throwIfError } from '../../client/errors.js';
 import { CreateAcls, DeleteAcls, DescribeAcls } from '../../protocol/messages/index.js';
-import {
-  type AclBinding,
-  AclOperation,
-  AclPermission,
-  PatternType,
-  ResourceType,
-} from '../../security/authorizer/acl.js';
+import type { AclBinding, AclBindingFilter } from '../../security/authorizer/acl.js';
 
-/** Every binding the principal's login may see. */
-export async function describeAllAcls(cluster: ClusterClient): Promise<AclBinding[]> {
+function wireFilter(f: AclBindingFilter) {
+  return {
+    resourceTypeFilter: f.resourceType,
+    resourceNameFilter: f.name,
+    patternTypeFilter: f.patternType,
+    principalFilter: f.principal,
+    hostFilter: f.host,
+    operation: f.operation,
+    permissionType: f.permission,
+  };
+}
+
+export async function describeAcls(cluster: ClusterClient, filter: AclBindingFilter): Promise<AclBinding[]> {
   const connection = await cluster.anyConnection();
-  const response = await connection.send(DescribeAcls, {
-    resourceTypeFilter: ResourceType.ANY,
-    resourceNameFilter: null,
-    patternTypeFilter: PatternType.ANY,
-    principalFilter: null,
-    hostFilter: null,
-    operation: AclOperation.ANY,
-    permissionType: AclPermission.ANY,
-  });
+  const response = await connection.send(DescribeAcls, wireFilter(filter));
   throwIfError(response.errorCode, 'DescribeAcls', response.errorMessage);
   return (response.resources as any[]).flatMap((r) =>
     (r.acls as any[]).map((a) => ({
@@ -53,27 +50,18 @@ export async function createAcl(cluster: ClusterClient, binding: AclBinding): Pr
   throwIfError(result!.errorCode, 'CreateAcls', result!.errorMessage);
 }
 
-/** Deletes exactly `binding`; returns how many bindings went. */
-export async function deleteAcl(cluster: ClusterClient, binding: AclBinding): Promise<number> {
+/** Deletes what `filter` matches; returns the bindings deleted. */
+export async function deleteAcls(cluster: ClusterClient, filter: AclBindingFilter): Promise<AclBinding[]> {
   const connection = await cluster.anyConnection();
-  const response = await connection.send(DeleteAcls, {
-    filters: [
-      {
-        resourceTypeFilter: binding.pattern.resourceType,
-        resourceNameFilter: binding.pattern.name,
-        patternTypeFilter: binding.pattern.patternType,
-        principalFilter: binding.entry.principal,
-        hostFilter: binding.entry.host,
-        operation: binding.entry.operation,
-        permissionType: binding.entry.permission,
-      },
-    ],
-  });
+  const response = await connection.send(DeleteAcls, { filters: [wireFilter(filter)] });
   const [result] = response.filterResults as {
     errorCode: number;
     errorMessage: string | null;
-    matchingAcls: unknown[];
+    matchingAcls: any[];
   }[];
   throwIfError(result!.errorCode, 'DeleteAcls', result!.errorMessage);
-  return result!.matchingAcls.length;
+  return result!.matchingAcls.map((a) => ({
+    pattern: { resourceType: a.resourceType, name: a.resourceName, patternType: a.patternType },
+    entry: { principal: a.principal, host: a.host, operation: a.operation, permission: a.permissionType },
+  }));
 }
