@@ -426,29 +426,52 @@ describe('admin port over TLS with the broker keystore', { timeout: 120_000 }, (
   });
 });
 
+const SASL_ONLY: Record<string, string> = {
+  listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
+  'security.inter.broker.protocol': 'SASL_PLAINTEXT',
+  'sasl.enabled.mechanisms': 'PLAIN',
+  'sasl.jaas.config':
+    'org.apache.kafka.common.security.plain.PlainLoginModule required user_ops="ops-secret" user_rest="rest-secret";',
+};
+
+// Before, the REST client always used the first listener, which fails when that one needs SASL.
 describe('REST client over a SASL-only broker', { timeout: 120_000 }, () => {
-  let test_: TestBroker;
-
-  before(async () => {
-    test_ = await startBroker({
-      config: {
-        listeners: 'SASL_PLAINTEXT://127.0.0.1:0',
-        'security.inter.broker.protocol': 'SASL_PLAINTEXT',
-        'sasl.enabled.mechanisms': 'PLAIN',
-        'sasl.jaas.config':
-          'org.apache.kafka.common.security.plain.PlainLoginModule required user_ops="ops-secret";',
-        'admin.authentication.method': 'BASIC',
-      },
-    });
+  const brokers: TestBroker[] = [];
+  const start = async (config: Record<string, string>) => {
+    const started = await startBroker({ config: { ...SASL_ONLY, ...config } });
+    brokers.push(started);
+    return started.broker.adminUrl!;
+  };
+  after(async () => {
+    for (const b of brokers) await b.cleanup();
   });
-  after(() => test_?.cleanup());
 
-  test('logs in to the broker as the HTTP user', async () => {
-    const base = test_.broker.adminUrl!;
+  test('with Basic authentication it logs in to the broker as the HTTP user', async () => {
+    const base = await start({ 'admin.authentication.method': 'BASIC' });
     const answer = await call(base, 'GET', '/v3/clusters', {
       login: { user: 'ops', password: 'ops-secret' },
     });
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.data.length, 1);
+  });
+
+  test('with admin.client.* it logs in as that identity', async () => {
+    const base = await start({
+      'admin.client.security.protocol': 'SASL_PLAINTEXT',
+      'admin.client.sasl.mechanism': 'PLAIN',
+      'admin.client.sasl.username': 'rest',
+      'admin.client.sasl.password': 'rest-secret',
+    });
+    const answer = await call(base, 'GET', '/v3/clusters');
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  });
+
+  test('with neither, REST calls say why they cannot reach the broker', async () => {
+    const base = await start({});
+    assert.equal((await call(base, 'GET', '/v1/health')).status, 200);
+    const answer = await call(base, 'GET', '/v3/clusters');
+    assert.equal(answer.status, 503);
+    assert.equal(answer.body.error_code, 50301);
+    assert.match(answer.body.message, /admin\.client/);
   });
 });
