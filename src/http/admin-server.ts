@@ -76,7 +76,11 @@ export class AdminServer {
     };
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.dispatch(req, res);
     const server: Server = options.tls
-      ? createTlsServer({ ...options.tls, ...serverOptions }, handler)
+      ? createTlsServer(
+          // A TLS handshake gets no longer than a request does (Node's own default is 120 s).
+          { ...options.tls, ...serverOptions, handshakeTimeout: Math.min(options.requestTimeoutMs, 10_000) },
+          handler,
+        )
       : createServer(serverOptions, handler);
     server.headersTimeout = Math.min(options.requestTimeoutMs, 60_000);
     server.on('clientError', (err, socket) => {
