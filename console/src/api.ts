@@ -150,3 +150,27 @@ export async function scan(
     }
   }
 }
+
+/** Who the console acts as, and whether the Security page is theirs to see. */
+export interface WhoAmI {
+  principal: string;
+  authenticated: boolean;
+  canDescribeCluster: boolean;
+  canAlterCluster: boolean;
+}
+
+export interface ScramUser {
+  user: string;
+  mechanisms: { mechanism: string; iterations: number }[];
+}
+
+/** REST Proxy's KafkaAcl fields (`/v3/clusters/{id}/acls`). */
+export interface Acl {
+  resource_type: string;
+  resource_name: string;
+  pattern_type: string;
+  principal: string;
+  host: string;
+  operation: string;
+  permission: string;
+}

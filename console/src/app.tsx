@@ -1,6 +1,9 @@
+import { api, type WhoAmI } from './api';
+import { Loading, usePoll } from './components/common';
 import { GroupPage } from './pages/group';
 import { GroupsPage } from './pages/groups';
 import { OverviewPage } from './pages/overview';
+import { SecurityPage } from './pages/security';
 import { TopicPage } from './pages/topic';
 import { TopicsPage } from './pages/topics';
 import { TransactionsPage } from './pages/transactions';
@@ -13,7 +16,10 @@ const NAV = [
   { href: '/transactions', label: 'Transactions' },
 ];
 
-function Page({ path }: { path: string }) {
+/** Shown to principals allowed to Describe the cluster (DescribeAcls needs it). */
+const SECURITY_NAV = { href: '/security', label: 'Security' };
+
+function Page({ path, who }: { path: string; who: WhoAmI | undefined }) {
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <OverviewPage />;
   if (matchPath('/topics', path)) return <TopicsPage />;
@@ -21,6 +27,16 @@ function Page({ path }: { path: string }) {
   if (matchPath('/groups', path)) return <GroupsPage />;
   if ((m = matchPath('/groups/:id', path))) return <GroupPage id={m.id!} />;
   if (matchPath('/transactions', path)) return <TransactionsPage />;
+  if (matchPath('/security', path)) {
+    if (!who) return <Loading what="your access" />;
+    if (who.canDescribeCluster) return <SecurityPage who={who} />;
+    return (
+      <section>
+        <h1>Security</h1>
+        <p>{who.principal} may not describe the cluster's users and ACLs.</p>
+      </section>
+    );
+  }
   return (
     <section>
       <h1>Not found</h1>
@@ -33,8 +49,11 @@ function Page({ path }: { path: string }) {
 
 export function App() {
   const { path } = useLocation();
+  // The browser's own Basic login prompt covers authentication: the admin port asks with a 401.
+  const { data: who } = usePoll(() => api<WhoAmI>('/v1/console/whoami'), 0);
+  const nav = who?.canDescribeCluster ? [...NAV, SECURITY_NAV] : NAV;
   const section =
-    NAV.filter((n) => n.href !== '/' && path.startsWith(n.href))[0]?.href ?? (path === '/' ? '/' : '');
+    nav.filter((n) => n.href !== '/' && path.startsWith(n.href))[0]?.href ?? (path === '/' ? '/' : '');
   return (
     <div className="layout">
       <header>
@@ -42,15 +61,16 @@ export function App() {
           Samsa
         </Link>
         <nav>
-          {NAV.map((n) => (
+          {nav.map((n) => (
             <Link key={n.href} href={n.href} className={n.href === section ? 'active' : ''}>
               {n.label}
             </Link>
           ))}
         </nav>
+        {who?.authenticated && <span className="principal">{who.principal}</span>}
       </header>
       <main>
-        <Page path={path} />
+        <Page path={path} who={who} />
       </main>
     </div>
   );

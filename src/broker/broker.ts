@@ -194,7 +194,9 @@ export class Broker {
   /** The admin HTTP base URL, or null when the admin port is disabled. */
   get adminUrl(): string | null {
     const listener = this.config.adminListener;
-    return this.admin && listener ? `http://${listener.host}:${this.admin.port}` : null;
+    return this.admin && listener
+      ? `${listener.tls ? 'https' : 'http'}://${listener.host}:${this.admin.port}`
+      : null;
   }
 
   /** `host:port` of the first listener, for a client's bootstrap servers. */
@@ -428,7 +430,8 @@ export class Broker {
         maxBodyBytes: config.adminRequestMaxBytes,
         requestTimeoutMs: config.adminRequestTimeoutMs,
         readiness: () => this.readiness(),
-        bootstrap: () => this.bootstrap,
+        listeners: this.listenerConfig.listeners,
+        bootstrapFor: (name) => this.bootstrapFor(name),
         logger: this.moduleLog('http'),
       });
     }

@@ -5,6 +5,7 @@ import type { CleanerConfig } from '../storage/cleaner/cleaner-config.js';
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFrom } from '../storage/log-config.js';
 import { BROKER_SYNONYM_DEFS, topicDefaultsFromBroker } from '../storage/topic-config-defs.js';
 import { InvalidConfigError } from '../util/errors.js';
+import { ADMIN_CONFIG_DEFS, isAdminClientSetting } from './admin-config.js';
 import { isListenerPrefixed, SECURITY_CONFIG_DEFS } from './security-config.js';
 
 /**
@@ -239,7 +240,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     name: 'admin.listener',
     type: 'string',
     default: '127.0.0.1:9644',
-    doc: 'HOST:PORT of the HTTP port (metrics, health, REST API, console); none disables it. When the Kafka port is 0 and this is not set, it binds a free port too',
+    doc: '[http://|https://]HOST:PORT of the HTTP port (metrics, health, REST API, console; https uses the broker keystore); none disables it. When the Kafka port is 0 and this is not set, it binds a free port too',
   },
   {
     name: 'admin.request.max.bytes',
@@ -379,6 +380,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     doc: 'How long a graceful shutdown waits for in-flight requests',
   },
   ...SECURITY_CONFIG_DEFS,
+  ...ADMIN_CONFIG_DEFS,
 ];
 
 export interface BrokerConfig {
@@ -413,7 +415,7 @@ export interface BrokerConfig {
   readonly groupMaxSize: number;
   readonly shutdownTimeoutMs: number;
   /** The admin HTTP port's address, or null when it is disabled. */
-  readonly adminListener: { readonly host: string; readonly port: number } | null;
+  readonly adminListener: AdminListenerAddress | null;
   readonly adminRequestMaxBytes: number;
   readonly adminRequestTimeoutMs: number;
   readonly metricsPerPartition: boolean;
@@ -493,7 +495,8 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     for (const [name, value] of Object.entries(source)) {
       // Kafka accepts `log.dir` as well as `log.dirs`; we run one data directory.
       const key = name === 'log.dir' ? 'log.dirs' : name;
-      const type = known.get(key) ?? (isListenerPrefixed(key) ? 'string' : undefined);
+      const type =
+        known.get(key) ?? (isListenerPrefixed(key) || isAdminClientSetting(key) ? 'string' : undefined);
       if (type === undefined) continue; // unknown names are ignored, as Kafka warns and ignores them
       parseTyped(key, type, value);
       values.set(key, value.trim());
@@ -580,16 +583,21 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
   };
 }
 
-/** `HOST:PORT`, `:PORT` or `none`; `freePort` turns the port into 0. */
-export function parseAdminListener(
-  value: string,
-  freePort: boolean,
-): { readonly host: string; readonly port: number } | null {
+export interface AdminListenerAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `https://HOST:PORT`: TLS with the broker's keystore. */
+  readonly tls: boolean;
+}
+
+/** `[http://|https://]HOST:PORT`, `:PORT` or `none`; `freePort` turns the port into 0. */
+export function parseAdminListener(value: string, freePort: boolean): AdminListenerAddress | null {
   const text = value.trim();
   if (text === '' || text.toLowerCase() === 'none') return null;
-  const match = /^(?:(.*):)?(\d+)$/.exec(text.replace(/^https?:\/\//, ''));
+  const tls = /^https:\/\//i.test(text);
+  const match = /^(?:(.*):)?(\d+)$/.exec(text.replace(/^https?:\/\//i, ''));
   if (!match) throw new InvalidConfigError(`admin.listener must be HOST:PORT or none, got '${value}'`);
   const port = Number(match[2]);
   if (port > 65535) throw new InvalidConfigError(`admin.listener port ${port} is out of range`);
-  return { host: match[1] || '127.0.0.1', port: freePort ? 0 : port };
+  return { host: match[1] || '127.0.0.1', port: freePort ? 0 : port, tls };
 }

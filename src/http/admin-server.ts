@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
+import { ANONYMOUS } from '../security/principal.js';
 import type { Logger } from '../util/logger.js';
+import type { HttpIdentity } from './auth/identity.js';
+import { requestIdentity } from './auth/request-context.js';
+import type { RequestAccess } from './auth/rest-access.js';
 import { HttpError, sendJson } from './http-response.js';
 
 /** A route answers a request, or returns false to let the next route try. */
@@ -10,14 +16,32 @@ export interface AdminRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingMessage['headers'];
-  /** The body, read whole up to the server's limit (HTTP 413 beyond it). */
+  /** Arrived over TLS (links in answers use https). */
+  readonly secure: boolean;
+  /** The body, read whole up to the server's limit (HTTP 413 beyond it); read once, then remembered. */
   body(): Promise<Buffer>;
+  /** Who the request acts as (ANONYMOUS on a port without authentication, and on public routes). */
+  readonly identity: HttpIdentity;
+  /** The identity's ACL rights. */
+  readonly access: RequestAccess;
 }
 
 export interface AdminServerOptions {
   readonly host: string;
   readonly port: number;
+  /** Routes served without authentication (health; metrics unless configured otherwise). */
+  readonly publicRoutes: readonly Route[];
+  /** Routes behind {@link AdminServerOptions.authenticate}. */
   readonly routes: readonly Route[];
+  /** Who a request is (throws a 401/429 HttpError); without it every request is ANONYMOUS. */
+  readonly authenticate?: (
+    headers: IncomingMessage['headers'],
+    clientAddress: string,
+  ) => Promise<HttpIdentity>;
+  /** The rights of an identity connecting from `clientAddress`. */
+  readonly accessFor: (identity: HttpIdentity, clientAddress: string) => RequestAccess;
+  /** node:tls server options when the port serves HTTPS. */
+  readonly tls?: TlsOptions;
   /** Largest request body accepted. */
   readonly maxBodyBytes: number;
   /** Largest request header block (Node's `maxHeaderSize`); larger gets 431. */
@@ -44,15 +68,20 @@ export class AdminServer {
 
   listen(): Promise<number> {
     const options = this.options;
-    const server = createServer(
-      {
-        maxHeaderSize: options.maxHeaderBytes,
-        requestTimeout: options.requestTimeoutMs,
-        // How often Node checks for requests past their timeout (its default is 30 s).
-        connectionsCheckingInterval: Math.max(100, Math.min(1000, options.requestTimeoutMs / 4)),
-      },
-      (req, res) => void this.dispatch(req, res),
-    );
+    const serverOptions = {
+      maxHeaderSize: options.maxHeaderBytes,
+      requestTimeout: options.requestTimeoutMs,
+      // How often Node checks for requests past their timeout (its default is 30 s).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, options.requestTimeoutMs / 4)),
+    };
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.dispatch(req, res);
+    const server: Server = options.tls
+      ? createTlsServer(
+          // A TLS handshake gets no longer than a request does (Node's own default is 120 s).
+          { ...options.tls, ...serverOptions, handshakeTimeout: Math.min(options.requestTimeoutMs, 10_000) },
+          handler,
+        )
+      : createServer(serverOptions, handler);
     server.headersTimeout = Math.min(options.requestTimeoutMs, 60_000);
     server.on('clientError', (err, socket) => {
       options.logger.debug({ err: err.message }, 'bad HTTP request');
@@ -97,25 +126,51 @@ export class AdminServer {
       sendJson(res, 400, { error_code: 400, message: 'Malformed request URL' });
       return;
     }
-    const request: AdminRequest = {
+    const options = this.options;
+    const clientAddress = req.socket.remoteAddress ?? '';
+    let body: Promise<Buffer> | undefined;
+    const anonymous: HttpIdentity = { principal: ANONYMOUS };
+    let request: AdminRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body: () => readBody(req, this.options.maxBodyBytes),
+      secure: options.tls !== undefined,
+      body: () => {
+        body ??= readBody(req, options.maxBodyBytes);
+        return body;
+      },
+      identity: anonymous,
+      access: options.accessFor(anonymous, clientAddress),
     };
     try {
-      for (const route of this.options.routes) {
+      for (const route of options.publicRoutes) {
         if (await route(request, res)) return;
       }
-      throw new HttpError(404, `No resource at ${request.path}`);
+      if (options.authenticate) {
+        const identity = await options.authenticate(req.headers, clientAddress);
+        request = { ...request, identity, access: options.accessFor(identity, clientAddress) };
+      }
+      const served = await requestIdentity.run(request.identity, async () => {
+        for (const route of options.routes) {
+          if (await route(request, res)) return true;
+        }
+        return false;
+      });
+      if (!served) throw new HttpError(404, `No resource at ${request.path}`);
     } catch (error) {
       if (res.headersSent) {
         res.destroy();
         return;
       }
       if (error instanceof HttpError) {
-        sendJson(res, error.status, { error_code: error.errorCode, message: error.message });
+        sendJson(
+          res,
+          error.status,
+          { error_code: error.errorCode, message: error.message },
+          'application/json',
+          error.headers,
+        );
         if (error.status === 413) req.destroy();
         return;
       }

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 /**
  * An HTTP failure in Confluent REST Proxy's terms: the status, and an `error_code` that is either
@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly errorCode: number = status,
+    /** Sent with the error (`WWW-Authenticate` of a 401, `Retry-After` of a 429). */
+    readonly headers: OutgoingHttpHeaders = {},
   ) {
     super(message);
   }
@@ -19,9 +21,14 @@ export function sendJson(
   status: number,
   body: unknown,
   contentType = 'application/json',
+  headers: OutgoingHttpHeaders = {},
 ): void {
   const text = JSON.stringify(body, (_key, value) => (typeof value === 'bigint' ? Number(value) : value));
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    ...headers,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

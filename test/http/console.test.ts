@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
 import { launchChromium, screenshotDir } from '../helpers/browser.js';
+import { type SecureTestBroker, startSecureBroker } from '../helpers/secure-broker.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
@@ -202,6 +203,110 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
       await narrow.screenshot({ path: path.join(shots, 'topics-narrow.png'), fullPage: true });
     } finally {
       await narrow.close();
+    }
+  });
+});
+
+// The console behind admin.authentication.method=BASIC with the ACL authorizer: the browser logs in
+// with Basic credentials; a cluster admin sees the Security page, adds and removes an ACL there; a
+// user without Describe on the cluster does not get the page.
+describe('web console behind Basic authentication', { timeout: 180_000 }, () => {
+  let broker: SecureTestBroker;
+  let browser: Browser;
+  let base: string;
+  const shots = screenshotDir('console');
+
+  before(async () => {
+    broker = await startSecureBroker({
+      config: {
+        'admin.authentication.method': 'BASIC',
+        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+        'super.users': 'User:admin',
+      },
+    });
+    await broker.addScramUser('admin', 'admin-password');
+    await broker.addScramUser('carol', 'carol-password');
+    base = broker.broker.adminUrl!;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await broker?.cleanup();
+  });
+
+  test('without a login the console answers 401', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // Headless Chromium has no one to ask for the password, so the navigation fails.
+      await assert.rejects(page.goto(`${base}/`), /ERR_INVALID_AUTH_CREDENTIALS/);
+      const response = await context.request.get(`${base}/`);
+      assert.equal(response.status(), 401);
+      assert.equal(response.headers()['www-authenticate'], 'Basic realm="samsa"');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a cluster admin logs in, opens the Security page and manages an ACL', async () => {
+    const context = await browser.newContext({
+      httpCredentials: { username: 'admin', password: 'admin-password' },
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/`);
+      await page.getByText('User:admin').waitFor();
+      await page.getByRole('link', { name: 'Security' }).click();
+      await page.waitForURL(`${base}/security`);
+      const users = page.getByRole('table', { name: 'users' });
+      await users.getByRole('cell', { name: 'carol', exact: true }).waitFor();
+      assert.equal(await users.locator('tbody tr').count(), 2);
+
+      const form = page.getByRole('form', { name: 'add acl' });
+      await form.getByLabel('principal').fill('User:carol');
+      await form.getByLabel('operation').selectOption('WRITE');
+      await form.getByLabel('resource name').fill('payments');
+      await form.getByRole('button', { name: 'add acl' }).click();
+      const acls = page.getByRole('table', { name: 'acls' });
+      const row = acls.locator('tbody tr', { hasText: 'payments' });
+      await row.waitFor();
+      assert.deepEqual((await row.getByRole('cell').allTextContents()).slice(0, 6), [
+        'User:carol',
+        'ALLOW',
+        'WRITE',
+        'TOPIC payments',
+        'LITERAL',
+        '*',
+      ]);
+      await page.screenshot({ path: path.join(shots, 'security.png'), fullPage: true });
+      // The broker's authorizer holds it (DescribeAcls through the REST client).
+      const described = await page.evaluate(async () => {
+        const clusters = await (await fetch('/v3/clusters')).json();
+        return (await fetch(`/v3/clusters/${clusters.data[0].cluster_id}/acls`)).json();
+      });
+      assert.ok(described.data.some((a: { resource_name: string }) => a.resource_name === 'payments'));
+
+      await row.getByRole('button', { name: 'delete' }).click();
+      await page.getByText('No ACLs.').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a user without Describe on the cluster gets no Security page', async () => {
+    const context = await browser.newContext({
+      httpCredentials: { username: 'carol', password: 'carol-password' },
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${base}/topics`);
+      await page.getByText('User:carol').waitFor();
+      assert.equal(await page.getByRole('link', { name: 'Security' }).count(), 0);
+      await page.goto(`${base}/security`);
+      await page.getByText('User:carol may not describe').waitFor();
+    } finally {
+      await context.close();
     }
   });
 });

@@ -51,8 +51,9 @@ export function addConsoleApiRoutes(router: RestRouter, rest: RestClient, option
         },
       };
     })
-    .add('GET', '/v1/console/stats', async () => {
-      const counters = options.metrics ? await options.metrics.topicTotals() : [];
+    .add('GET', '/v1/console/stats', async (request) => {
+      const totals = options.metrics ? await options.metrics.topicTotals() : [];
+      const counters = request.access.visibleTopics(totals, (t) => t.topic);
       return { status: 200, body: { timeMs: Date.now(), topics: counters } };
     })
     .add('GET', '/v1/console/topics/:topic/partitions', async (_request, p) => {

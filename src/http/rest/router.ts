@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { AdminRequest, Route } from '../admin-server.js';
+import { authorizeEndpoint } from '../auth/rest-access.js';
 import { HttpError, sendJson } from '../http-response.js';
 import { httpErrorFor } from './rest-client.js';
 
@@ -20,20 +21,27 @@ export type RestHandler = (
 
 interface Endpoint {
   readonly method: string;
+  readonly pattern: string;
   readonly segments: readonly string[];
   readonly handler: RestHandler;
 }
 
 /**
  * A table of `METHOD /path/:param` endpoints as one {@link Route}. A path that matches with another
- * method answers 405; errors thrown by a handler become REST Proxy's JSON error.
+ * method answers 405; each endpoint's ACL rule (auth/rest-access.ts) is checked before its handler;
+ * errors thrown by a handler become REST Proxy's JSON error.
  */
 export class RestRouter {
   private readonly endpoints: Endpoint[] = [];
 
   add(method: string, pattern: string, handler: RestHandler): this {
-    this.endpoints.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+    this.endpoints.push({ method, pattern, segments: pattern.split('/').filter(Boolean), handler });
     return this;
+  }
+
+  /** `METHOD pattern` of every endpoint. */
+  list(): { method: string; pattern: string }[] {
+    return this.endpoints.map(({ method, pattern }) => ({ method, pattern }));
   }
 
   route(): Route {
@@ -47,6 +55,12 @@ export class RestRouter {
         if (endpoint.method !== request.method) continue;
         let result: RestResult;
         try {
+          await authorizeEndpoint(endpoint.method, endpoint.pattern, {
+            params,
+            query: request.query,
+            access: request.access,
+            body: () => lenientJsonBody(request),
+          });
           result = await endpoint.handler(request, params);
         } catch (error) {
           throw httpErrorFor(error);
@@ -127,5 +141,16 @@ export async function jsonBody<T = Record<string, unknown>>(request: AdminReques
     return value as T;
   } catch {
     throw new HttpError(400, 'Malformed JSON in the request body', 40001);
+  }
+}
+
+/** The body as a JSON object, or {} when it is empty or not one (the handler reports that). */
+async function lenientJsonBody(request: AdminRequest): Promise<Record<string, unknown>> {
+  const raw = await request.body();
+  try {
+    const value = JSON.parse(raw.toString('utf8')) as unknown;
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }

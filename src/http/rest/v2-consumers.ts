@@ -2,6 +2,7 @@ import type { ClusterClient } from '../../client/cluster-client.js';
 import { Consumer } from '../../client/consumer.js';
 import { GroupMember } from '../../client/group-member.js';
 import type { TopicPartition } from '../../client/groups.js';
+import { requestIdentity } from '../auth/request-context.js';
 import { HttpError } from '../http-response.js';
 import type { RestClient } from './rest-client.js';
 import { jsonBody, type RestRouter } from './router.js';
@@ -16,8 +17,10 @@ const INSTANCE_TIMEOUT_MS = 300_000;
 const MAX_RECORDS_PER_POLL = 500;
 
 interface Instance {
-  /** This instance's own connections (see RestClient.newCluster). */
+  /** This instance's own connections (see RestClient.newCluster), as its creator's user. */
   readonly cluster: ClusterClient;
+  /** The principal that created it; to anyone else it does not exist. */
+  readonly owner: string | undefined;
   readonly group: string;
   readonly name: string;
   readonly format: Format;
@@ -48,7 +51,8 @@ export function addV2ConsumerRoutes(router: RestRouter, rest: RestClient): { clo
   const idOf = (group: string, name: string) => `${group}\u0000${name}`;
   const get = (group: string, name: string) => {
     const instance = instances.get(idOf(group, name));
-    if (!instance) throw new HttpError(404, 'Consumer instance not found.', 40403);
+    if (!instance || instance.owner !== requestIdentity.getStore()?.principal)
+      throw new HttpError(404, 'Consumer instance not found.', 40403);
     instance.lastUsed = Date.now();
     return instance;
   };
@@ -94,6 +98,7 @@ export function addV2ConsumerRoutes(router: RestRouter, rest: RestClient): { clo
       }
       instances.set(idOf(p.group!, name), {
         cluster: rest.newCluster(`rest-consumer-${name}`),
+        owner: requestIdentity.getStore()?.principal,
         group: p.group!,
         name,
         format,

@@ -34,8 +34,11 @@ function encode(format: EmbeddedFormat, value: unknown, what: string): Buffer | 
 /** REST Proxy's v2 API: topics, and producing records in the JSON and binary embedded formats. */
 export function addV2Routes(router: RestRouter, rest: RestClient): void {
   router
-    .add('GET', '/topics', async () => {
-      const topics = await rest.admin.listTopics({ includeInternal: true });
+    .add('GET', '/topics', async (request) => {
+      const topics = request.access.visibleTopics(
+        await rest.admin.listTopics({ includeInternal: true }),
+        (t) => t.name,
+      );
       return { status: 200, body: topics.map((t) => t.name), contentType: V2_CONTENT_TYPE };
     })
     .add('GET', '/topics/:topic', async (_request, p) => {

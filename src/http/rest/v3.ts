@@ -13,12 +13,7 @@ import { jsonBody, type RestRouter } from './router.js';
  * carry REST Proxy's `kind`, `metadata.self` and `related` links, so its clients and scripts work.
  */
 export function addV3Routes(router: RestRouter, rest: RestClient): void {
-  const clusterOf = async (request: AdminRequest, clusterId: string) => {
-    const metadata = await rest.cluster.metadata([]);
-    if (metadata.clusterId !== clusterId)
-      throw new HttpError(404, `Cluster ${clusterId} cannot be found.`, 40403);
-    return { metadata, base: `${baseUrl(request)}/v3/clusters/${clusterId}` };
-  };
+  const clusterOf = (request: AdminRequest, clusterId: string) => clusterAt(rest, request, clusterId);
   const topicOf = async (name: string) => {
     const metadata = await rest.cluster.metadata([name]);
     const topic = metadata.topics.find((t) => t.name === name);
@@ -60,7 +55,10 @@ export function addV3Routes(router: RestRouter, rest: RestClient): void {
     })
     .add('GET', '/v3/clusters/:cluster/topics', async (request, p) => {
       const { base } = await clusterOf(request, p.cluster!);
-      const topics = await rest.admin.listTopics({ includeInternal: true });
+      const topics = request.access.visibleTopics(
+        await rest.admin.listTopics({ includeInternal: true }),
+        (t) => t.name,
+      );
       return ok(
         list(
           'KafkaTopicList',
@@ -228,7 +226,7 @@ export function addV3Routes(router: RestRouter, rest: RestClient): void {
     })
     .add('GET', '/v3/clusters/:cluster/consumer-groups', async (request, p) => {
       const { base } = await clusterOf(request, p.cluster!);
-      const groups = await rest.groups.listGroups();
+      const groups = request.access.visibleGroups(await rest.groups.listGroups(), (g) => g.groupId);
       const described = await Promise.all(groups.map((g) => rest.groups.describeGroup(g.groupId)));
       return ok(
         list(
@@ -392,13 +390,21 @@ async function describeGroup(rest: RestClient, groupId: string) {
 
 const ok = (body: unknown) => ({ status: 200, body });
 
+/** The cluster's metadata and `/v3/clusters/{id}` base URL; 404 (40403) for another cluster id. */
+export async function clusterAt(rest: RestClient, request: AdminRequest, clusterId: string) {
+  const metadata = await rest.cluster.metadata([]);
+  if (metadata.clusterId !== clusterId)
+    throw new HttpError(404, `Cluster ${clusterId} cannot be found.`, 40403);
+  return { metadata, base: `${baseUrl(request)}/v3/clusters/${clusterId}` };
+}
+
 /** The scheme and host the caller used, for `self` links. */
 export function baseUrl(request: AdminRequest): string {
   const host = request.headers.host ?? 'localhost';
-  return `http://${host}`;
+  return `${request.secure ? 'https' : 'http'}://${host}`;
 }
 
-function list(kind: string, self: string, data: unknown[]) {
+export function list(kind: string, self: string, data: unknown[]) {
   return { kind, metadata: { self, next: null }, data };
 }
 
