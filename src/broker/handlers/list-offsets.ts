@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import type { Log } from '../../storage/log.js';
+import { authorizedNames } from './authorize.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
@@ -40,7 +42,7 @@ function lastFetchableOffset(log: Log, isolationLevel: number | undefined): bigi
 /**
  * ListOffsets: earliest (log start offset), latest (the last fetchable offset: high watermark, or
  * the last stable offset for read_committed) and by timestamp (the first offset whose batch has a
- * timestamp at or after it, if below the last fetchable offset).
+ * timestamp at or after it, if below the last fetchable offset). Needs Describe on the topic.
  */
 export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
   api: ListOffsets,
@@ -48,11 +50,20 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
   maxVersion: 6,
   handle(request, _version, context) {
     const { topics } = context.services;
+    // Kafka: the partitions of a topic the principal may not Describe get TOPIC_AUTHORIZATION_FAILED.
+    const describable = authorizedNames(context, AclOperation.DESCRIBE);
     return {
       throttleTimeMs: 0,
       topics: answerEachPartition(
         request.topics,
         (topic, p): ListOffsetsPartitionResponse => {
+          if (!describable(topic)) {
+            return {
+              partitionIndex: p.partitionIndex,
+              errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+              ...notFound,
+            };
+          }
           const log = topics.logFor(topic, p.partitionIndex);
           let found: { offset: bigint; timestamp: bigint } | null;
           const fetchable = lastFetchableOffset(log, request.isolationLevel);

@@ -2,15 +2,19 @@ import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
-import { AclOperation } from '../../security/authorizer/acl.js';
+import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
 import { topicNameError } from '../topic-registry.js';
 import { advertisedEndpoint } from './advertised-endpoint.js';
-import { clusterAuthorized, topicAuthorized } from './authorize.js';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  authorizedOperations,
+  clusterAuthorized,
+  clusterAuthorizedOperations,
+  topicAuthorized,
+} from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
-/** Kafka's "authorized operations were not requested" marker. */
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 const ZERO_UUID = Buffer.alloc(16);
 
 interface MetadataRequestTopic {
@@ -126,7 +130,12 @@ export const metadataHandler: Handler = {
   minVersion: 0,
   maxVersion: 12,
   async handle(
-    request: { topics: MetadataRequestTopic[] | null; allowAutoTopicCreation?: boolean },
+    request: {
+      topics: MetadataRequestTopic[] | null;
+      allowAutoTopicCreation?: boolean;
+      includeClusterAuthorizedOperations?: boolean;
+      includeTopicAuthorizedOperations?: boolean;
+    },
     version,
     context,
   ) {
@@ -158,6 +167,14 @@ export const metadataHandler: Handler = {
           .filter((meta) => topicAuthorized(context, AclOperation.DESCRIBE, meta.name))
           .map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
+    // KIP-430 (v8+): what the principal may do on each topic it may see, and on the cluster (v8-v10).
+    if (version >= 8 && request.includeTopicAuthorizedOperations === true) {
+      for (const entry of entries) {
+        if (entry.name !== null && entry.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED) {
+          entry.topicAuthorizedOperations = authorizedOperations(context, ResourceType.TOPIC, entry.name);
+        }
+      }
+    }
     return {
       throttleTimeMs: 0,
       brokers: cluster
@@ -170,7 +187,10 @@ export const metadataHandler: Handler = {
       clusterId: context.services.clusterId,
       controllerId: cluster.controllerId(),
       topics: entries,
-      clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: clusterAuthorizedOperations(
+        context,
+        version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations === true,
+      ),
     };
   },
 };

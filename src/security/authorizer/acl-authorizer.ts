@@ -18,6 +18,7 @@ import {
   filterMatches,
   invalidBinding,
   PatternType,
+  patternApplies,
   WILDCARD,
   WILDCARD_PRINCIPAL,
 } from './acl.js';
@@ -91,10 +92,53 @@ export class AclAuthorizer {
     let decision = this.cache.get(key);
     if (decision === undefined) {
       decision = this.decide(principal, host, operation, resourceType, name);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, decision);
+      this.remember(key, decision);
     }
     return decision;
+  }
+
+  /**
+   * Kafka's `authorizeByResourceType` (KIP-679): true when some ALLOW for `operation` on a resource
+   * of the type applies to the principal and is not wholly covered by a DENY (a DENY on the
+   * literal `*` refuses everything). InitProducerId asks it for "Write on any topic".
+   */
+  authorizeByResourceType(principal: string, host: string, operation: number, resourceType: number): boolean {
+    if (this.superUsers.has(principal)) return true;
+    const key = `${principal}\0${host}\0${operation}\0${resourceType}\0*type*`;
+    let decision = this.cache.get(key);
+    if (decision === undefined) {
+      decision = this.decideByResourceType(principal, host, operation, resourceType);
+      this.remember(key, decision);
+    }
+    return decision;
+  }
+
+  /**
+   * KIP-430's authorized operations: a bit (1 << operation code) per operation of `operations`
+   * the principal may do on the resource.
+   */
+  authorizedOperations(
+    principal: string,
+    host: string,
+    resourceType: number,
+    name: string,
+    operations: readonly number[],
+  ): number {
+    let bits = 0;
+    for (const op of operations) if (this.authorize(principal, host, op, resourceType, name)) bits |= 1 << op;
+    return bits;
+  }
+
+  private remember(key: string, decision: boolean): void {
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, decision);
+  }
+
+  private applies(b: AclBinding, principal: string, host: string): boolean {
+    return (
+      (b.entry.principal === principal || b.entry.principal === WILDCARD_PRINCIPAL) &&
+      (b.entry.host === host || b.entry.host === WILDCARD)
+    );
   }
 
   private decide(
@@ -104,21 +148,12 @@ export class AclAuthorizer {
     resourceType: number,
     name: string,
   ): boolean {
-    const acls = this.bindings.filter((b) => {
-      const p = b.pattern;
-      if (p.resourceType !== resourceType) return false;
-      return p.patternType === PatternType.PREFIXED
-        ? name.startsWith(p.name)
-        : p.name === name || p.name === WILDCARD;
-    });
+    const acls = this.bindings.filter((b) => patternApplies(b.pattern, resourceType, name));
     if (acls.length === 0) return this.settings.allowEveryoneIfNoAclFound;
-    const applies = (b: AclBinding) =>
-      (b.entry.principal === principal || b.entry.principal === WILDCARD_PRINCIPAL) &&
-      (b.entry.host === host || b.entry.host === WILDCARD);
     const denied = acls.some(
       (b) =>
         b.entry.permission === AclPermission.DENY &&
-        applies(b) &&
+        this.applies(b, principal, host) &&
         (b.entry.operation === operation || b.entry.operation === AclOperation.ALL),
     );
     if (denied) return false;
@@ -126,9 +161,39 @@ export class AclAuthorizer {
     return acls.some(
       (b) =>
         b.entry.permission === AclPermission.ALLOW &&
-        applies(b) &&
+        this.applies(b, principal, host) &&
         (b.entry.operation === AclOperation.ALL || granting.includes(b.entry.operation)),
     );
+  }
+
+  private decideByResourceType(
+    principal: string,
+    host: string,
+    operation: number,
+    resourceType: number,
+  ): boolean {
+    const relevant = this.bindings.filter(
+      (b) =>
+        b.pattern.resourceType === resourceType &&
+        this.applies(b, principal, host) &&
+        (b.entry.operation === operation || b.entry.operation === AclOperation.ALL),
+    );
+    const deny = relevant.filter((b) => b.entry.permission === AclPermission.DENY);
+    if (deny.some((b) => b.pattern.patternType === PatternType.LITERAL && b.pattern.name === WILDCARD)) {
+      return false;
+    }
+    if (this.settings.allowEveryoneIfNoAclFound) return true;
+    const deniedPrefixes = deny.filter((b) => b.pattern.patternType === PatternType.PREFIXED);
+    const deniedLiterals = new Set(
+      deny.filter((b) => b.pattern.patternType === PatternType.LITERAL).map((b) => b.pattern.name),
+    );
+    return relevant.some((b) => {
+      if (b.entry.permission !== AclPermission.ALLOW) return false;
+      const { name, patternType } = b.pattern;
+      if (patternType === PatternType.LITERAL && name === WILDCARD) return true;
+      if (patternType === PatternType.LITERAL && deniedLiterals.has(name)) return false;
+      return !deniedPrefixes.some((d) => name.startsWith(d.pattern.name));
+    });
   }
 
   /** Adds the valid bindings; returns an error message per binding (undefined when created). */
