@@ -18,7 +18,6 @@ import {
   filterMatches,
   invalidBinding,
   PatternType,
-  patternApplies,
   WILDCARD,
   WILDCARD_PRINCIPAL,
 } from './acl.js';
@@ -65,12 +64,18 @@ const IMPLYING: ReadonlyMap<number, readonly number[]> = new Map([
 
 const CACHE_LIMIT = 100_000;
 
-function sameBinding(a: AclBinding, b: AclBinding): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+const patternKey = (resourceType: number, patternType: number, name: string) =>
+  `${resourceType}\0${patternType}\0${name}`;
+
+/** One string per binding, so that creating many ACLs checks for existing ones in a set. */
+function bindingKey({ pattern: p, entry: e }: AclBinding): string {
+  return `${p.resourceType}\0${p.patternType}\0${p.name}\0${e.principal}\0${e.host}\0${e.operation}\0${e.permission}`;
 }
 
 export class AclAuthorizer {
   private bindings: AclBinding[] = [];
+  /** The bindings by resource type, pattern type and name, so a decision looks up, never scans. */
+  private byPattern = new Map<string, AclBinding[]>();
   private readonly cache = new Map<string, boolean>();
   private readonly superUsers: ReadonlySet<string>;
 
@@ -82,8 +87,7 @@ export class AclAuthorizer {
   }
 
   async load(): Promise<void> {
-    this.bindings = await this.store.load();
-    this.cache.clear();
+    this.use(await this.store.load());
   }
 
   authorize(principal: string, host: string, operation: number, resourceType: number, name: string): boolean {
@@ -129,6 +133,31 @@ export class AclAuthorizer {
     return bits;
   }
 
+  private use(bindings: AclBinding[]): void {
+    this.bindings = bindings;
+    this.byPattern = new Map();
+    for (const b of bindings) {
+      const key = patternKey(b.pattern.resourceType, b.pattern.patternType, b.pattern.name);
+      const list = this.byPattern.get(key);
+      if (list) list.push(b);
+      else this.byPattern.set(key, [b]);
+    }
+    this.cache.clear();
+  }
+
+  /** The bindings whose pattern applies to the resource: its literal name, literal `*`, and every prefix. */
+  private matching(resourceType: number, name: string): AclBinding[] {
+    const found: AclBinding[] = [];
+    const add = (patternType: number, n: string) => {
+      const list = this.byPattern.get(patternKey(resourceType, patternType, n));
+      if (list) found.push(...list);
+    };
+    add(PatternType.LITERAL, name);
+    if (name !== WILDCARD) add(PatternType.LITERAL, WILDCARD);
+    for (let end = 1; end <= name.length; end++) add(PatternType.PREFIXED, name.slice(0, end));
+    return found;
+  }
+
   private remember(key: string, decision: boolean): void {
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
     this.cache.set(key, decision);
@@ -148,7 +177,7 @@ export class AclAuthorizer {
     resourceType: number,
     name: string,
   ): boolean {
-    const acls = this.bindings.filter((b) => patternApplies(b.pattern, resourceType, name));
+    const acls = this.matching(resourceType, name);
     if (acls.length === 0) return this.settings.allowEveryoneIfNoAclFound;
     const denied = acls.some(
       (b) =>
@@ -199,9 +228,12 @@ export class AclAuthorizer {
   /** Adds the valid bindings; returns an error message per binding (undefined when created). */
   async createAcls(bindings: readonly AclBinding[]): Promise<(string | undefined)[]> {
     const errors = bindings.map(invalidBinding);
-    const added = bindings.filter(
-      (b, i) => errors[i] === undefined && !this.bindings.some((existing) => sameBinding(existing, b)),
-    );
+    const known = new Set(this.bindings.map(bindingKey));
+    const added = bindings.filter((b, i) => {
+      if (errors[i] !== undefined || known.has(bindingKey(b))) return false;
+      known.add(bindingKey(b));
+      return true;
+    });
     if (added.length > 0) await this.replace([...this.bindings, ...added]);
     return errors;
   }
@@ -220,7 +252,6 @@ export class AclAuthorizer {
 
   private async replace(bindings: AclBinding[]): Promise<void> {
     await this.store.save(bindings);
-    this.bindings = bindings;
-    this.cache.clear();
+    this.use(bindings);
   }
 }
