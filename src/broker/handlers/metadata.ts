@@ -79,6 +79,10 @@ async function describeTopic(
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
+    // By id as by name, a topic the principal may not Describe is not shown (nor its name).
+    if (!topicAuthorized(context, AclOperation.DESCRIBE, meta.name)) {
+      return errorEntry(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED, request.topicId);
+    }
     return topicEntry(meta, cluster, live, topics.isInternal(meta.name));
   }
   const name = request.name;
