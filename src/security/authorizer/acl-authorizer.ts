@@ -108,7 +108,8 @@ export class AclAuthorizer {
    */
   authorizeByResourceType(principal: string, host: string, operation: number, resourceType: number): boolean {
     if (this.superUsers.has(principal)) return true;
-    const key = `${principal}\0${host}\0${operation}\0${resourceType}\0*type*`;
+    // One field fewer than a resource's key, so the two never collide.
+    const key = `${principal}\0${host}\0${operation}\0${resourceType}`;
     let decision = this.cache.get(key);
     if (decision === undefined) {
       decision = this.decideByResourceType(principal, host, operation, resourceType);
