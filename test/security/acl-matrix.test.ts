@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Kafka, logLevel } from 'kafkajs';
 import { CreateAcls, OffsetCommit } from '../../src/protocol/messages/index.js';
 import {
   AclPermission,
@@ -136,6 +137,47 @@ describe('ACL matrix with real clients', { timeout: 240_000 }, () => {
       'alice-missing': 'UNKNOWN_TOPIC_OR_PART',
       'missing-elsewhere': 'TOPIC_AUTHORIZATION_FAILED',
     });
+  });
+
+  test('KafkaJS admin: create topics, list groups, fetch offsets', async () => {
+    const kafka = new Kafka({
+      clientId: 'acl-matrix',
+      brokers: [sasl],
+      sasl: { mechanism: 'plain', username: 'alice', password: PLAIN_USERS.alice },
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 500 },
+    });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      // The errors KafkaJS reports, by Kafka error type.
+      const failure = (error: unknown) => {
+        const e = error as { type?: string; errors?: { type?: string }[]; originalError?: { type?: string } };
+        return e.type ?? e.originalError?.type ?? e.errors?.map((inner) => inner.type).join(',');
+      };
+      assert.equal(await admin.createTopics({ topics: [{ topic: 'alice-kafkajs' }] }), true);
+      await assert.rejects(admin.createTopics({ topics: [{ topic: 'elsewhere-kafkajs' }] }), (error) => {
+        assert.equal(failure(error), 'TOPIC_AUTHORIZATION_FAILED');
+        return true;
+      });
+      const groups = await admin.listGroups();
+      assert.deepEqual(
+        groups.groups.map((g) => g.groupId),
+        ['alice-group'],
+      );
+      // Offsets of topics alice may not Describe are left out.
+      const offsets = await admin.fetchOffsets({ groupId: 'alice-group' });
+      assert.deepEqual(
+        offsets.map((t) => `${t.topic}:${t.partitions.map((p) => p.offset).join(',')}`),
+        ['alice-data:5'],
+      );
+      // FindCoordinator answers GROUP_AUTHORIZATION_FAILED, which KafkaJS reports as this.
+      await assert.rejects(admin.fetchOffsets({ groupId: 'hidden-group' }), {
+        name: 'KafkaJSGroupCoordinatorNotFound',
+      });
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   test('groups: list, fetch offsets, delete (kafka-python admin); a super user sees all', async () => {
