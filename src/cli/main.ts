@@ -1,4 +1,5 @@
 import { SamsaError } from '../util/errors.js';
+import { ACL_HELP, aclCommand } from './commands/acl.js';
 import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { CONSUME_HELP, consumeCommand } from './commands/consume.js';
 import { groupCommand } from './commands/group.js';
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: 'load tests: produce or consume as fast as possible, with latency percentiles',
   },
   user: { run: userCommand, summary: 'create, list and delete SCRAM users' },
+  acl: { run: aclCommand, summary: 'create, list and delete ACLs (kafka-acls.sh)' },
   tls: { run: tlsCommand, summary: 'generate development TLS certificates' },
 };
 
@@ -73,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export {
+  ACL_HELP,
   CLUSTER_HELP,
   CONSUME_HELP,
   PERF_HELP,

@@ -45,7 +45,7 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.SaslAuthenticate, { min: 0, max: 2 }],
   [ApiKey.DescribeUserScramCredentials, { min: 0, max: 0 }],
   [ApiKey.AlterUserScramCredentials, { min: 0, max: 0 }],
-  // v1: resource pattern types (KIP-290)
+  // v1: resource pattern types (KIP-290), which `samsa acl` always sends.
   [ApiKey.DescribeAcls, { min: 1, max: 3 }],
   [ApiKey.CreateAcls, { min: 1, max: 3 }],
   [ApiKey.DeleteAcls, { min: 1, max: 3 }],

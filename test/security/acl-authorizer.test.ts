@@ -204,4 +204,49 @@ describe('ACL authorizer', () => {
       dir.cleanup();
     }
   });
+  test('authorizeByResourceType: any allow for the type that no deny covers (KIP-679)', async () => {
+    const a = await authorizer([
+      acl('User:p', 'ALLOW', Op.WRITE, T, 'orders-', PatternType.PREFIXED),
+      acl('User:q', 'ALLOW', Op.WRITE, T, 'orders'),
+      acl('User:q', 'DENY', Op.WRITE, T, 'ord', PatternType.PREFIXED),
+      acl('User:r', 'ALLOW', Op.ALL, T, 'x'),
+      acl('User:r', 'DENY', Op.WRITE, T, '*'),
+      acl('User:s', 'ALLOW', Op.READ, T, 'y'),
+    ]);
+    assert.equal(a.authorizeByResourceType('User:p', H, Op.WRITE, T), true);
+    assert.equal(
+      a.authorizeByResourceType('User:q', H, Op.WRITE, T),
+      false,
+      'the deny prefix covers the allow',
+    );
+    assert.equal(a.authorizeByResourceType('User:r', H, Op.WRITE, T), false, 'a deny on * refuses all');
+    assert.equal(a.authorizeByResourceType('User:s', H, Op.WRITE, T), false, 'Read is not Write');
+    assert.equal(a.authorizeByResourceType('User:p', H, Op.WRITE, ResourceType.GROUP), false);
+  });
+
+  test('authorized operations (KIP-430) and prefix lookups of every length', async () => {
+    const a = await authorizer([
+      acl('User:p', 'ALLOW', Op.READ, T, 'o', PatternType.PREFIXED),
+      acl('User:p', 'ALLOW', Op.ALTER_CONFIGS, T, 'orders-eu'),
+      acl('User:p', 'DENY', Op.READ, T, 'orders-eu-secret'),
+    ]);
+    const bits = (ops: number[]) => ops.reduce((b, op) => b | (1 << op), 0);
+    const topicOps = [
+      Op.READ,
+      Op.WRITE,
+      Op.CREATE,
+      Op.DESCRIBE,
+      Op.DELETE,
+      Op.ALTER,
+      Op.DESCRIBE_CONFIGS,
+      Op.ALTER_CONFIGS,
+    ];
+    assert.equal(
+      a.authorizedOperations('User:p', H, T, 'orders-eu', topicOps),
+      bits([Op.READ, Op.DESCRIBE, Op.DESCRIBE_CONFIGS, Op.ALTER_CONFIGS]),
+    );
+    assert.equal(a.authorizedOperations('User:p', H, T, 'orders-eu-secret', topicOps), bits([Op.DESCRIBE]));
+    assert.equal(a.authorize('User:p', H, Op.READ, T, 'o'), true, 'a prefix as long as the name');
+    assert.equal(a.authorize('User:p', H, Op.READ, T, 'x'), false);
+  });
 });

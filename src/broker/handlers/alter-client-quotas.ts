@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { AlterClientQuotas } from '../../protocol/messages/alter-client-quotas.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
+import { clusterAuthorized } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -15,6 +17,7 @@ interface AlterClientQuotasRequest {
 /**
  * AlterClientQuotas (v0-1, KIP-546): sets and removes quota keys per entity. Each entry is
  * validated on its own and answered with its own error; `validateOnly` checks without storing.
+ * Needs AlterConfigs on the cluster (every entry gets CLUSTER_AUTHORIZATION_FAILED otherwise).
  */
 export const alterClientQuotasHandler: Handler<AlterClientQuotasRequest> = {
   api: AlterClientQuotas,
@@ -22,15 +25,19 @@ export const alterClientQuotasHandler: Handler<AlterClientQuotasRequest> = {
   maxVersion: 1,
   async handle(request, _version, context) {
     const quotas = context.services.quotas;
-    const results = quotas
-      ? await quotas.alter(
-          request.entries.map((e) => ({
-            entity: e.entity,
-            ops: e.ops.map((op) => (op.remove ? { key: op.key } : { key: op.key, value: op.value })),
-          })),
-          request.validateOnly,
+    const results = !clusterAuthorized(context, AclOperation.ALTER_CONFIGS)
+      ? request.entries.map(
+          () => new SamsaError('CLUSTER_AUTHORIZATION_FAILED', 'Cluster authorization failed.'),
         )
-      : request.entries.map(() => new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled'));
+      : quotas
+        ? await quotas.alter(
+            request.entries.map((e) => ({
+              entity: e.entity,
+              ops: e.ops.map((op) => (op.remove ? { key: op.key } : { key: op.key, value: op.value })),
+            })),
+            request.validateOnly,
+          )
+        : request.entries.map(() => new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled'));
     return {
       throttleTimeMs: 0,
       entries: request.entries.map((e, i) => {

@@ -1,9 +1,11 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { AlterConfigs } from '../../protocol/messages/alter-configs.js';
 import { IncrementalAlterConfigs } from '../../protocol/messages/incremental-alter-configs.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { ConfigDefError } from '../../storage/config-def.js';
 import { topicConfigDef } from '../../storage/topic-config-defs.js';
 import { InvalidConfigError, SamsaError, UnknownTopicOrPartitionError } from '../../util/errors.js';
+import { configResourceRefusal } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 import { ResourceType } from './resource-type.js';
@@ -24,7 +26,8 @@ const RESOURCE_TYPE_NAMES: Record<number, string> = { 2: 'TOPIC', 4: 'BROKER', 8
  * Both AlterConfigs flavours compute a topic's new override set and hand it to the registry, which
  * validates and persists it. Broker configs are static (file, env, flags) and cannot be altered.
  * Errors are ZkAdminManager's: a value Kafka's ConfigDef refuses answers INVALID_REQUEST,
- * prefixed with the resource; an unknown name INVALID_CONFIG.
+ * prefixed with the resource; an unknown name INVALID_CONFIG. As Kafka, a resource needs
+ * AlterConfigs on the topic, or on the cluster for a broker's configs.
  */
 async function alterResources<C>(
   resources: Resource<C>[],
@@ -36,6 +39,16 @@ async function alterResources<C>(
   const responses = [];
   for (const r of resources) {
     const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+    const refused = configResourceRefusal(
+      context,
+      AclOperation.ALTER_CONFIGS,
+      r.resourceType,
+      r.resourceName,
+    );
+    if (refused !== undefined) {
+      responses.push({ ...base, errorCode: refused, errorMessage: null });
+      continue;
+    }
     try {
       if (r.resourceType === ResourceType.BROKER) {
         throw new InvalidConfigError(

@@ -6,15 +6,25 @@ import type { OffsetCommitPartition, PartitionResult } from '../../group/types.j
 import type { TopicRegistry } from '../topic-registry.js';
 import { PartitionErrors, type RequestTopic } from './per-partition.js';
 
+/** What the request's principal may do, as the commit APIs check it (KafkaApis). */
+export interface CommitAuthorization {
+  /** An error every partition gets when the request as a whole is refused (group or transactional id). */
+  readonly refused?: string;
+  /** Read on the topic (TOPIC_AUTHORIZATION_FAILED otherwise, before the topic is looked up). */
+  readonly readable: (topic: string) => boolean;
+}
+
 /**
- * A partition of an unknown topic, or past the topic's partition count, gets
- * UNKNOWN_TOPIC_OR_PARTITION; the others are committed in one `commit` call (none when there are
- * none). Every requested partition is answered in request order with `errorCode` of its error name,
- * UNKNOWN_SERVER_ERROR where the coordinator returned no result for it.
+ * A partition of a topic the principal may not Read gets TOPIC_AUTHORIZATION_FAILED; of an unknown
+ * topic, or past the topic's partition count, UNKNOWN_TOPIC_OR_PARTITION; the others are committed
+ * in one `commit` call (none when there are none). Every requested partition is answered in
+ * request order with `errorCode` of its error name, UNKNOWN_SERVER_ERROR where the coordinator
+ * returned no result for it.
  */
 export async function commitRequestedOffsets<P extends { readonly partitionIndex: number }>(
   requested: readonly RequestTopic<P>[],
   topics: Pick<TopicRegistry, 'partitionCount'>,
+  authorization: CommitAuthorization,
   toCommit: (topic: string, partition: P) => OffsetCommitPartition,
   commit: (partitions: OffsetCommitPartition[]) => Promise<readonly PartitionResult[]>,
   errorCode: (error: string) => number,
@@ -23,7 +33,13 @@ export async function commitRequestedOffsets<P extends { readonly partitionIndex
   const partitions: OffsetCommitPartition[] = [];
   for (const t of requested) {
     const count = topics.partitionCount(t.name);
+    const topicError =
+      authorization.refused ?? (authorization.readable(t.name) ? undefined : 'TOPIC_AUTHORIZATION_FAILED');
     for (const p of t.partitions) {
+      if (topicError !== undefined) {
+        errors.set(t.name, p.partitionIndex, topicError);
+        continue;
+      }
       if (count === undefined || p.partitionIndex < 0 || p.partitionIndex >= count) {
         errors.set(t.name, p.partitionIndex, 'UNKNOWN_TOPIC_OR_PARTITION');
         continue;

@@ -1,7 +1,9 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { CreatePartitions } from '../../protocol/messages/create-partitions.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
 import { checkPartitionsPerRequest } from '../topic-registry.js';
+import { authorizedNames } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 import { repeatedNames } from './repeated-names.js';
@@ -12,6 +14,7 @@ interface CreatePartitionsRequest {
   validateOnly: boolean;
 }
 
+/** CreatePartitions (v0-v3). As Kafka, a topic needs Alter (TOPIC_AUTHORIZATION_FAILED otherwise). */
 export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
   api: CreatePartitions,
   minVersion: 0,
@@ -19,6 +22,7 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
   async handle(request, _version, context) {
     const { topics } = context.services;
     const repeated = repeatedNames(request.topics);
+    const alterable = authorizedNames(context, AclOperation.ALTER);
     const results = [];
     // Kafka bounds the partitions one CreateTopics adds; the same bound keeps one CreatePartitions
     // from asking for billions.
@@ -36,6 +40,9 @@ export const createPartitionsHandler: Handler<CreatePartitionsRequest> = {
         if (requestError !== undefined) throw requestError;
         // KafkaApis.handleCreatePartitionsRequest refuses a topic named twice.
         if (repeated.has(t.name)) throw new SamsaError('INVALID_REQUEST', 'Duplicate topic in request.');
+        if (!alterable(t.name)) {
+          throw new SamsaError('TOPIC_AUTHORIZATION_FAILED', 'The topic authorization is failed.');
+        }
         const assignments = t.assignments?.map((a) => a.brokerIds) ?? null;
         if (request.validateOnly) topics.validateAddPartitions(t.name, t.count, assignments);
         else await topics.addPartitions(t.name, t.count, assignments);

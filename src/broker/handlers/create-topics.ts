@@ -1,8 +1,10 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { CreateTopics } from '../../protocol/messages/create-topics.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
 import { describeTopicConfigs } from '../config-describer.js';
 import { checkPartitionsPerRequest } from '../topic-registry.js';
+import { authorizedNames, clusterAuthorized } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 import { repeatedNames } from './repeated-names.js';
@@ -44,6 +46,12 @@ function requestedPartitions(topics: CreatableTopic[], numPartitions: number): n
   return total;
 }
 
+/**
+ * CreateTopics (v0-v7). As Kafka: a topic needs Create on the cluster or on the topic
+ * (TOPIC_AUTHORIZATION_FAILED otherwise); its configs, partitions and replication factor are
+ * answered only with DescribeConfigs on the topic (topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED
+ * otherwise).
+ */
 export const createTopicsHandler: Handler<CreateTopicsRequest> = {
   api: CreateTopics,
   minVersion: 0,
@@ -51,6 +59,10 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
   async handle(request, _version, context) {
     const { topics, config } = context.services;
     const repeated = repeatedNames(request.topics);
+    const creatable = clusterAuthorized(context, AclOperation.CREATE)
+      ? () => true
+      : authorizedNames(context, AclOperation.CREATE);
+    const configsVisible = authorizedNames(context, AclOperation.DESCRIBE_CONFIGS);
     const results = [];
     let requestError: unknown;
     try {
@@ -63,6 +75,7 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
         if (requestError !== undefined) throw requestError;
         if (repeated.has(t.name))
           throw new SamsaError('INVALID_REQUEST', 'Found multiple entries for this topic.');
+        if (!creatable(t.name)) throw new SamsaError('TOPIC_AUTHORIZATION_FAILED', 'Authorization failed.');
         // A partition named twice keeps its last list, as Kafka's assignment map does.
         const assignments = new Map(t.assignments.map((a) => [a.partitionIndex, a.brokerIds] as const));
         const spec = {
@@ -73,6 +86,19 @@ export const createTopicsHandler: Handler<CreateTopicsRequest> = {
           assignments,
         };
         const meta = request.validateOnly ? topics.validateNew(spec) : await topics.create(spec);
+        if (!configsVisible(t.name)) {
+          results.push({
+            name: t.name,
+            topicId: meta.topicId,
+            errorCode: ErrorCode.NONE,
+            errorMessage: null,
+            topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            numPartitions: -1,
+            replicationFactor: -1,
+            configs: null,
+          });
+          continue;
+        }
         results.push({
           name: t.name,
           topicId: meta.topicId,

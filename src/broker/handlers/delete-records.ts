@@ -1,5 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { DeleteRecords } from '../../protocol/messages/delete-records.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { authorizedNames, topicAuthorizationFailed } from './authorize.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
@@ -11,6 +13,7 @@ interface DeleteRecordsRequest {
 /**
  * DeleteRecords moves a partition's log start offset forward (offset -1: to the high watermark);
  * whole segments below it are removed. Only the leader answers; followers follow its log start.
+ * A topic needs Delete (TOPIC_AUTHORIZATION_FAILED otherwise), as in Kafka.
  */
 export const deleteRecordsHandler: Handler<DeleteRecordsRequest> = {
   api: DeleteRecords,
@@ -18,15 +21,19 @@ export const deleteRecordsHandler: Handler<DeleteRecordsRequest> = {
   maxVersion: 2,
   handle(request, _version, context) {
     const { replicas } = context.services;
+    const deletable = authorizedNames(context, AclOperation.DELETE);
     return {
       throttleTimeMs: 0,
       topics: answerEachPartition(
         request.topics,
-        (topic, p) => ({
-          partitionIndex: p.partitionIndex,
-          lowWatermark: replicas.deleteRecords(topic, p.partitionIndex, p.offset),
-          errorCode: ErrorCode.NONE,
-        }),
+        (topic, p) => {
+          if (!deletable(topic)) throw topicAuthorizationFailed(topic, 'delete records of');
+          return {
+            partitionIndex: p.partitionIndex,
+            lowWatermark: replicas.deleteRecords(topic, p.partitionIndex, p.offset),
+            errorCode: ErrorCode.NONE,
+          };
+        },
         (p, errorCode) => ({ partitionIndex: p.partitionIndex, lowWatermark: -1n, errorCode }),
       ),
     };

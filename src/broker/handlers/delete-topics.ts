@@ -1,6 +1,8 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { DeleteTopics } from '../../protocol/messages/delete-topics.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError, UnknownTopicOrPartitionError } from '../../util/errors.js';
+import { authorizedNames } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -14,6 +16,11 @@ interface DeleteTopicsRequest {
 
 const ZERO_UUID = Buffer.alloc(16);
 
+/**
+ * DeleteTopics (v0-v6). As Kafka: a topic named by id whose name the principal may not Describe
+ * is answered without its name; a topic without Delete gets TOPIC_AUTHORIZATION_FAILED whether it
+ * exists or not, so only an authorized principal learns UNKNOWN_TOPIC_OR_PARTITION.
+ */
 export const deleteTopicsHandler: Handler<DeleteTopicsRequest> = {
   api: DeleteTopics,
   minVersion: 0,
@@ -24,16 +31,28 @@ export const deleteTopicsHandler: Handler<DeleteTopicsRequest> = {
       version >= 6
         ? (request.topics ?? []).map((t) => ({ name: t.name, topicId: t.topicId }))
         : (request.topicNames ?? []).map((name) => ({ name, topicId: ZERO_UUID }));
+    const describable = authorizedNames(context, AclOperation.DESCRIBE);
+    const deletable = authorizedNames(context, AclOperation.DELETE);
     const responses = [];
     for (const w of wanted) {
       const meta = w.name !== null ? topics.get(w.name) : topics.getById(w.topicId);
       try {
         if (!config.deleteTopicEnable)
           throw new SamsaError('TOPIC_DELETION_DISABLED', 'delete.topic.enable is false');
-        if (!meta) {
-          if (w.name === null) throw new SamsaError('UNKNOWN_TOPIC_ID', 'no topic has that id');
-          throw new UnknownTopicOrPartitionError(`topic '${w.name}' does not exist`);
+        if (w.name === null && !meta) throw new SamsaError('UNKNOWN_TOPIC_ID', 'no topic has that id');
+        const name = w.name ?? meta!.name;
+        if (w.name === null && !describable(name)) {
+          responses.push({
+            name: null,
+            topicId: w.topicId,
+            errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+            errorMessage: null,
+          });
+          continue;
         }
+        if (!deletable(name))
+          throw new SamsaError('TOPIC_AUTHORIZATION_FAILED', `not authorized to delete ${name}`);
+        if (!meta) throw new UnknownTopicOrPartitionError(`topic '${w.name}' does not exist`);
         if (topics.isInternal(meta.name)) {
           throw new SamsaError('INVALID_REQUEST', `internal topic ${meta.name} cannot be deleted`);
         }

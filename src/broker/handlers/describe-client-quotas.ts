@@ -1,7 +1,9 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { DescribeClientQuotas } from '../../protocol/messages/describe-client-quotas.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { entityComponents, type QuotaFilterComponent } from '../../security/quotas/client-quotas.js';
 import { SamsaError } from '../../util/errors.js';
+import { clusterAuthorized } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
@@ -25,7 +27,7 @@ function filterComponent(c: DescribeClientQuotasRequest['components'][number]): 
   throw new SamsaError('INVALID_REQUEST', `Unexpected match type ${c.matchType}`);
 }
 
-/** DescribeClientQuotas (v0-1, KIP-546): the quota entries a filter selects. */
+/** DescribeClientQuotas (v0-1, KIP-546): the quota entries a filter selects; needs DescribeConfigs on the cluster. */
 export const describeClientQuotasHandler: Handler<DescribeClientQuotasRequest> = {
   api: DescribeClientQuotas,
   minVersion: 0,
@@ -33,6 +35,9 @@ export const describeClientQuotasHandler: Handler<DescribeClientQuotasRequest> =
   handle(request, _version, context) {
     const quotas = context.services.quotas;
     try {
+      if (!clusterAuthorized(context, AclOperation.DESCRIBE_CONFIGS)) {
+        throw new SamsaError('CLUSTER_AUTHORIZATION_FAILED', 'Cluster authorization failed.');
+      }
       if (!quotas) throw new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled');
       const entries = quotas.describe(request.components.map(filterComponent), request.strict);
       return {

@@ -1,8 +1,10 @@
-import { ErrorCode } from '../../protocol/errors.js';
+import { ErrorCode, errorMessageOf } from '../../protocol/errors.js';
 import { DescribeConfigs } from '../../protocol/messages/describe-configs.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { InvalidTopicError, SamsaError, UnknownTopicOrPartitionError } from '../../util/errors.js';
 import { type DescribedConfig, describeBrokerConfigs, describeTopicConfigs } from '../config-describer.js';
 import { topicNameError } from '../topic-registry.js';
+import { configResourceRefusal } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 import { ResourceType } from './resource-type.js';
@@ -60,6 +62,16 @@ export const describeConfigsHandler: Handler<DescribeConfigsRequest> = {
   handle(request, _version, context) {
     const results = request.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName };
+      // As Kafka: DescribeConfigs on the topic, or on the cluster for a broker's configs.
+      const refused = configResourceRefusal(
+        context,
+        AclOperation.DESCRIBE_CONFIGS,
+        r.resourceType,
+        r.resourceName,
+      );
+      if (refused !== undefined) {
+        return { ...base, errorCode: refused, errorMessage: errorMessageOf(refused), configs: [] };
+      }
       try {
         const configs = describeResource(r, context).map((c) => ({
           ...c,

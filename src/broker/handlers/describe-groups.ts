@@ -1,16 +1,15 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { DescribeGroups } from '../../protocol/messages/describe-groups.js';
+import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
+import { AUTHORIZED_OPERATIONS_OMITTED, authorizedOperations, groupAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
-
-/** AclOperation codes for a group (READ 3, DELETE 6, DESCRIBE 8): all allowed without an authorizer. */
-const GROUP_AUTHORIZED_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
-/** Kafka's default when the client did not ask (Integer.MIN_VALUE). */
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 
 /**
  * DescribeGroups (v0-v5). A group this broker does not know is reported as Dead with no error, as
  * Kafka does before v6. Member metadata and assignments are only filled in once the group is Stable.
+ * As Kafka: a group needs Describe (GROUP_AUTHORIZATION_FAILED and nothing else otherwise); v3+
+ * authorized operations, when asked for, are what the ACLs allow on the group.
  */
 export const describeGroupsHandler: Handler = {
   api: DescribeGroups,
@@ -21,6 +20,17 @@ export const describeGroupsHandler: Handler = {
     return {
       throttleTimeMs: 0,
       groups: (request.groups ?? []).map((groupId: string) => {
+        if (!groupAuthorized(context, groupId, AclOperation.DESCRIBE)) {
+          return {
+            errorCode: errorCodeOf('GROUP_AUTHORIZATION_FAILED'),
+            groupId,
+            groupState: '',
+            protocolType: '',
+            protocolData: '',
+            members: [],
+            authorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+          };
+        }
         const d = coordinatorOrUnavailable(context.services.groups).describeGroup(groupId);
         return {
           errorCode: errorCodeOf(d.error),
@@ -36,7 +46,10 @@ export const describeGroupsHandler: Handler = {
             memberMetadata: m.metadata,
             memberAssignment: m.assignment,
           })),
-          authorizedOperations: includeOps ? GROUP_AUTHORIZED_OPERATIONS : AUTHORIZED_OPERATIONS_OMITTED,
+          authorizedOperations:
+            includeOps && d.error === 'NONE'
+              ? authorizedOperations(context, ResourceType.GROUP, groupId)
+              : AUTHORIZED_OPERATIONS_OMITTED,
         };
       }),
     };

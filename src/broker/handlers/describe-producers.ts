@@ -1,4 +1,6 @@
 import { DescribeProducers } from '../../protocol/messages/describe-producers.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { authorizedNames, topicAuthorizationFailed } from './authorize.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
@@ -8,7 +10,7 @@ interface DescribeProducersRequest {
 
 /**
  * DescribeProducers (v0, KIP-664): the producer state of each partition (ids, epochs, open
- * transactions), from its leader.
+ * transactions), from its leader. A topic needs Read (TOPIC_AUTHORIZATION_FAILED otherwise), as in Kafka.
  */
 export const describeProducersHandler: Handler<DescribeProducersRequest> = {
   api: DescribeProducers,
@@ -16,6 +18,7 @@ export const describeProducersHandler: Handler<DescribeProducersRequest> = {
   maxVersion: 0,
   handle(request, _version, context) {
     const { replicas } = context.services;
+    const readable = authorizedNames(context, AclOperation.READ);
     const topics = request.topics.map((t) => ({
       name: t.name,
       partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex })),
@@ -25,6 +28,7 @@ export const describeProducersHandler: Handler<DescribeProducersRequest> = {
       topics: answerEachPartition(
         topics,
         (topic, p) => {
+          if (!readable(topic)) throw topicAuthorizationFailed(topic, 'describe producers of');
           const state = replicas.leaderPartition(topic, p.partitionIndex).log.txns.producerState;
           return {
             partitionIndex: p.partitionIndex,

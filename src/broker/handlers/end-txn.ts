@@ -1,4 +1,6 @@
 import { EndTxn } from '../../protocol/messages/end-txn.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { transactionalIdAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
 import { txnErrorCode } from './txn-errors.js';
 
@@ -11,7 +13,8 @@ interface EndTxnRequest {
 
 /**
  * EndTxn (v0-v3): commit or abort; answered once PrepareCommit/PrepareAbort is in
- * `__transaction_state`, with the markers written right after the answer (as Kafka does).
+ * `__transaction_state`, with the markers written right after the answer (as Kafka does). Needs
+ * Write on the transactional id.
  */
 export const endTxnHandler: Handler<EndTxnRequest> = {
   api: EndTxn,
@@ -19,8 +22,9 @@ export const endTxnHandler: Handler<EndTxnRequest> = {
   maxVersion: 3,
   async handle(request, version, context) {
     const txn = context.services.txn;
-    const error =
-      txn === undefined
+    const error = !transactionalIdAuthorized(context, AclOperation.WRITE, request.transactionalId)
+      ? 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'
+      : txn === undefined
         ? 'COORDINATOR_NOT_AVAILABLE'
         : await txn.endTransaction(
             request.transactionalId,

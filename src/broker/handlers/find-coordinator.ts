@@ -3,8 +3,10 @@ import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { partitionForKey } from '../../group/group-metadata-manager.js';
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { FindCoordinator } from '../../protocol/messages/find-coordinator.js';
+import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
 import { TRANSACTION_STATE_TOPIC_NAME } from '../../txn/transaction-state-log.js';
 import { brokerAddress } from './advertised-endpoint.js';
+import { authorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
@@ -29,12 +31,27 @@ function failed(key: string, code: number, message: string | null = errorMessage
  * `__consumer_offsets` (`__transaction_state`) partition: this broker on a single node, whichever
  * broker the controller chose in a cluster. A missing internal topic is created here, as Kafka
  * does; until it has a live leader the answer is COORDINATOR_NOT_AVAILABLE (clients retry).
- * v4+ (KIP-699) looks up a batch of keys of one type.
+ * v4+ (KIP-699) looks up a batch of keys of one type. As Kafka, the key needs Describe on the group
+ * (GROUP_AUTHORIZATION_FAILED) or the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
  */
 async function lookup(key: string, keyType: number, context: RequestContext): Promise<Coordinator> {
   const { config, topics, cluster } = context.services;
   if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION) {
     return failed(key, errorCodeOf('INVALID_REQUEST'));
+  }
+  const group = keyType === CoordinatorType.GROUP;
+  if (
+    !authorized(
+      context,
+      AclOperation.DESCRIBE,
+      group ? ResourceType.GROUP : ResourceType.TRANSACTIONAL_ID,
+      key,
+    )
+  ) {
+    return failed(
+      key,
+      errorCodeOf(group ? 'GROUP_AUTHORIZATION_FAILED' : 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED'),
+    );
   }
   if (keyType === CoordinatorType.GROUP && !coordinatorOrUnavailable(context.services.groups).isActive) {
     return failed(key, errorCodeOf('COORDINATOR_NOT_AVAILABLE'));

@@ -1,7 +1,9 @@
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP } from '../../cluster/partition.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { ListOffsets } from '../../protocol/messages/list-offsets.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
+import { authorizedNames } from './authorize.js';
 import type { Handler } from './handler.js';
 import { answerEachPartition } from './per-partition.js';
 
@@ -35,7 +37,7 @@ interface ListOffsetsPartitionResponse {
 /**
  * ListOffsets, answered by the partition's leader (`ReplicaManager.fetchOffsetForTimestamp`):
  * earliest, latest (what a reader of the request's isolation level may fetch) or the first offset
- * at or after a timestamp. v4+ returns the leader epoch of the offset and fences stale epochs.
+ * at or after a timestamp. v4+ returns the leader epoch of the offset and fences stale epochs. Needs Describe on the topic.
  */
 export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
   api: ListOffsets,
@@ -49,11 +51,20 @@ export const listOffsetsHandler: Handler<ListOffsetsRequest> = {
         : request.isolationLevel === READ_COMMITTED
           ? 'read_committed'
           : 'read_uncommitted';
+    // Kafka: the partitions of a topic the principal may not Describe get TOPIC_AUTHORIZATION_FAILED.
+    const describable = authorizedNames(context, AclOperation.DESCRIBE);
     return {
       throttleTimeMs: 0,
       topics: answerEachPartition(
         request.topics,
         (topic, p): ListOffsetsPartitionResponse => {
+          if (!describable(topic)) {
+            return {
+              partitionIndex: p.partitionIndex,
+              errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+              ...notFound,
+            };
+          }
           if (p.timestamp < 0n && p.timestamp !== LATEST_TIMESTAMP && p.timestamp !== EARLIEST_TIMESTAMP) {
             return {
               partitionIndex: p.partitionIndex,

@@ -2,15 +2,19 @@ import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
-import { AclOperation } from '../../security/authorizer/acl.js';
+import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
 import { topicNameError } from '../topic-registry.js';
 import { brokerAddress } from './advertised-endpoint.js';
-import { clusterAuthorized, topicAuthorized } from './authorize.js';
+import {
+  AUTHORIZED_OPERATIONS_OMITTED,
+  authorizedOperations,
+  clusterAuthorized,
+  clusterAuthorizedOperations,
+  topicAuthorized,
+} from './authorize.js';
 import { errorCodeFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
-/** Kafka's "authorized operations were not requested" marker. */
-const AUTHORIZED_OPERATIONS_OMITTED = -2147483648;
 const ZERO_UUID = Buffer.alloc(16);
 
 interface MetadataRequestTopic {
@@ -75,6 +79,10 @@ async function describeTopic(
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
+    // By id as by name, a topic the principal may not Describe is not shown (nor its name).
+    if (!topicAuthorized(context, AclOperation.DESCRIBE, meta.name)) {
+      return errorEntry(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED, request.topicId);
+    }
     return topicEntry(meta, cluster, live, topics.isInternal(meta.name));
   }
   const name = request.name;
@@ -126,7 +134,12 @@ export const metadataHandler: Handler = {
   minVersion: 0,
   maxVersion: 12,
   async handle(
-    request: { topics: MetadataRequestTopic[] | null; allowAutoTopicCreation?: boolean },
+    request: {
+      topics: MetadataRequestTopic[] | null;
+      allowAutoTopicCreation?: boolean;
+      includeClusterAuthorizedOperations?: boolean;
+      includeTopicAuthorizedOperations?: boolean;
+    },
     version,
     context,
   ) {
@@ -156,6 +169,14 @@ export const metadataHandler: Handler = {
           .filter((meta) => topicAuthorized(context, AclOperation.DESCRIBE, meta.name))
           .map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
       : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
+    // KIP-430 (v8+): what the principal may do on each topic it may see, and on the cluster (v8-v10).
+    if (version >= 8 && request.includeTopicAuthorizedOperations === true) {
+      for (const entry of entries) {
+        if (entry.name !== null && entry.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED) {
+          entry.topicAuthorizedOperations = authorizedOperations(context, ResourceType.TOPIC, entry.name);
+        }
+      }
+    }
     return {
       throttleTimeMs: 0,
       // Every broker is advertised on the listener the client came in on.
@@ -166,7 +187,10 @@ export const metadataHandler: Handler = {
       clusterId: context.services.clusterId,
       controllerId: cluster.controllerId(),
       topics: entries,
-      clusterAuthorizedOperations: AUTHORIZED_OPERATIONS_OMITTED,
+      clusterAuthorizedOperations: clusterAuthorizedOperations(
+        context,
+        version >= 8 && version <= 10 && request.includeClusterAuthorizedOperations === true,
+      ),
     };
   },
 };

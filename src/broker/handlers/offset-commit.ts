@@ -1,6 +1,8 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { OffsetCommit } from '../../protocol/messages/offset-commit.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { authorizedNames, groupAuthorized } from './authorize.js';
 import { commitRequestedOffsets } from './commit-offsets.js';
 import type { Handler } from './handler.js';
 
@@ -20,8 +22,10 @@ interface RequestTopic {
 /**
  * OffsetCommit (v0-v9). v0 has no generation or member (a commit outside group management); v1 a
  * per-partition commit timestamp; v2-v4 a retention time; v6+ the leader epoch; v7+ static members.
- * Partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION; the rest go to the coordinator,
- * which answers only once their records are written.
+ * As Kafka: without Read on the group every partition gets GROUP_AUTHORIZATION_FAILED; partitions
+ * of topics without Read get TOPIC_AUTHORIZATION_FAILED, of unknown topics
+ * UNKNOWN_TOPIC_OR_PARTITION; the rest go to the coordinator, which answers only once their
+ * records are written.
  */
 export const offsetCommitHandler: Handler = {
   api: OffsetCommit,
@@ -38,6 +42,10 @@ export const offsetCommitHandler: Handler = {
       topics: await commitRequestedOffsets(
         requested,
         context.services.topics,
+        {
+          refused: groupAuthorized(context, request.groupId) ? undefined : 'GROUP_AUTHORIZATION_FAILED',
+          readable: authorizedNames(context, AclOperation.READ),
+        },
         (topic, p) => ({
           topic,
           partition: p.partitionIndex,

@@ -2,6 +2,8 @@ import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import type { OffsetFetchResult, TopicPartitionKey } from '../../group/types.js';
 import { errorCodeOf } from '../../protocol/errors.js';
 import { OffsetFetch } from '../../protocol/messages/offset-fetch.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { authorizedNames, groupAuthorized } from './authorize.js';
 import type { Handler, RequestContext } from './handler.js';
 
 interface RequestTopic {
@@ -14,17 +16,34 @@ function wanted(topics: RequestTopic[] | null | undefined): TopicPartitionKey[] 
   return topics.flatMap((t) => (t.partitionIndexes ?? []).map((partition) => ({ topic: t.name, partition })));
 }
 
+/**
+ * Kafka's `fetchOffsets`: Describe on the group (GROUP_AUTHORIZATION_FAILED otherwise); of all
+ * the group's offsets only those of topics the principal may Describe, and a requested partition
+ * of any other topic answers TOPIC_AUTHORIZATION_FAILED without asking the coordinator.
+ */
 function fetchGroup(
   groupId: string,
   topics: RequestTopic[] | null | undefined,
   requireStable: boolean,
   context: RequestContext,
-) {
-  return coordinatorOrUnavailable(context.services.groups).fetchOffsets(
-    groupId,
-    wanted(topics),
-    requireStable,
-  );
+): OffsetFetchResult {
+  if (!groupAuthorized(context, groupId, AclOperation.DESCRIBE)) {
+    return { error: 'GROUP_AUTHORIZATION_FAILED', partitions: [] };
+  }
+  const describable = authorizedNames(context, AclOperation.DESCRIBE);
+  const groups = coordinatorOrUnavailable(context.services.groups);
+  const requested = wanted(topics);
+  if (requested === null) {
+    const all = groups.fetchOffsets(groupId, null, requireStable);
+    return { error: all.error, partitions: all.partitions.filter((p) => describable(p.topic)) };
+  }
+  const allowed = requested.filter((p) => describable(p.topic));
+  const result = groups.fetchOffsets(groupId, allowed, requireStable);
+  if (result.error !== 'NONE' || allowed.length === requested.length) return result;
+  const refused = requested
+    .filter((p) => !describable(p.topic))
+    .map((p) => ({ ...p, offset: -1n, leaderEpoch: -1, metadata: '', error: 'TOPIC_AUTHORIZATION_FAILED' }));
+  return { error: result.error, partitions: [...result.partitions, ...refused] };
 }
 
 /** Groups partitions by topic, in first-seen order. */

@@ -23,10 +23,23 @@ interface ProduceRequest {
   topicData: { name: string; partitionData: { index: number; records: Buffer | null }[] }[];
 }
 
-/** Control batches (transaction markers) are written by the broker only. */
-function hasControlBatch(records: Buffer): boolean {
-  for (const batch of batchesIn(records)) if (!batch.isLegacy && batch.isControl) return true;
-  return false;
+/**
+ * Why a partition's batches are refused before they are read further, in one pass over their
+ * headers: control batches (transaction markers) are written by the broker only, and transactional
+ * batches need the request's transactional id (whose Write was checked for the whole request).
+ */
+function batchRefusal(records: Buffer, hasTransactionalId: boolean): SamsaError | undefined {
+  for (const batch of batchesIn(records)) {
+    if (batch.isLegacy) continue;
+    if (batch.isControl) return new SamsaError('INVALID_RECORD', 'clients cannot write control batches');
+    if (batch.isTransactional && !hasTransactionalId) {
+      return new SamsaError(
+        'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+        'transactional batches need the transactional id they are written for',
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Produce v0-v2 carry message sets of magic v0/v1 (v2 may carry v1); v3 on, v2 batches only. */
@@ -160,14 +173,15 @@ export const produceHandler: Handler<ProduceRequest> = {
     const appends: PartitionAppend[] = [];
     const rejected = new Map<string, SamsaError>();
     // Kafka: a transactional produce needs Write on its transactional id, every topic Write.
+    const hasTransactionalId = request.transactionalId !== null && request.transactionalId !== undefined;
     const txnDenied =
-      request.transactionalId !== null &&
-      request.transactionalId !== undefined &&
-      !authorized(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId);
+      hasTransactionalId &&
+      !authorized(context, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId!);
     for (const topic of request.topicData) {
       const writable = topicAuthorized(context, AclOperation.WRITE, topic.name);
       for (const p of topic.partitionData) {
         const key = `${topic.name}\u0000${p.index}`;
+        let refusal: SamsaError | undefined;
         if (!validAcks) rejected.set(key, new SamsaError('INVALID_REQUIRED_ACKS', `acks=${request.acks}`));
         else if (txnDenied) {
           rejected.set(
@@ -182,8 +196,8 @@ export const produceHandler: Handler<ProduceRequest> = {
           rejected.set(key, new InvalidTopicError(`cannot append to internal topic ${topic.name}`));
         } else if (!p.records || p.records.length === 0) {
           rejected.set(key, new SamsaError('INVALID_RECORD', 'produce request carries no record batch'));
-        } else if (hasControlBatch(p.records)) {
-          rejected.set(key, new SamsaError('INVALID_RECORD', 'clients cannot write control batches'));
+        } else if ((refusal = batchRefusal(p.records, hasTransactionalId)) !== undefined) {
+          rejected.set(key, refusal);
         } else {
           try {
             appends.push({

@@ -1,5 +1,7 @@
 import { coordinatorOrUnavailable } from '../../group/group-coordinator.js';
 import { TxnOffsetCommit } from '../../protocol/messages/txn-offset-commit.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
+import { authorizedNames, groupAuthorized, transactionalIdAuthorized } from './authorize.js';
 import { commitRequestedOffsets } from './commit-offsets.js';
 import type { Handler } from './handler.js';
 import { txnErrorCode } from './txn-errors.js';
@@ -25,7 +27,8 @@ interface TxnOffsetCommitRequest {
 /**
  * TxnOffsetCommit (v0-v3): offsets committed inside a transaction (consume-transform-produce).
  * They are written to `__consumer_offsets` as part of the producer's transaction and become
- * visible to OffsetFetch only when the transaction commits.
+ * visible to OffsetFetch only when the transaction commits. Kafka's checks: Write on the
+ * transactional id, Read on the group (every partition gets the error otherwise), Read on each topic.
  */
 export const txnOffsetCommitHandler: Handler<TxnOffsetCommitRequest> = {
   api: TxnOffsetCommit,
@@ -33,11 +36,16 @@ export const txnOffsetCommitHandler: Handler<TxnOffsetCommitRequest> = {
   maxVersion: 3,
   async handle(request, version, context) {
     const groups = coordinatorOrUnavailable(context.services.groups);
+    let refused: string | undefined;
+    if (!transactionalIdAuthorized(context, AclOperation.WRITE, request.transactionalId)) {
+      refused = 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED';
+    } else if (!groupAuthorized(context, request.groupId)) refused = 'GROUP_AUTHORIZATION_FAILED';
     return {
       throttleTimeMs: 0,
       topics: await commitRequestedOffsets(
         request.topics,
         context.services.topics,
+        { refused, readable: authorizedNames(context, AclOperation.READ) },
         (topic, p) => ({
           topic,
           partition: p.partitionIndex,

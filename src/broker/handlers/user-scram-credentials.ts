@@ -1,6 +1,7 @@
 import { ErrorCode } from '../../protocol/errors.js';
 import { AlterUserScramCredentials } from '../../protocol/messages/alter-user-scram-credentials.js';
 import { DescribeUserScramCredentials } from '../../protocol/messages/describe-user-scram-credentials.js';
+import { AclOperation } from '../../security/authorizer/acl.js';
 import type { CredentialChange } from '../../security/credential-store.js';
 import {
   credentialFromSaltedPassword,
@@ -9,6 +10,7 @@ import {
   SCRAM_MIN_ITERATIONS,
   scramMechanismOfType,
 } from '../../security/sasl/scram.js';
+import { clusterAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
 
 interface UserResult {
@@ -23,12 +25,23 @@ const failed = (user: string, errorCode: number, errorMessage: string): UserResu
   errorMessage,
 });
 
-/** DescribeUserScramCredentials v0 (KIP-554): mechanisms and iterations per user, never the keys. */
+/**
+ * DescribeUserScramCredentials v0 (KIP-554): mechanisms and iterations per user, never the keys.
+ * Needs Describe on the cluster.
+ */
 export const describeUserScramCredentialsHandler: Handler = {
   api: DescribeUserScramCredentials,
   minVersion: 0,
   maxVersion: 0,
   handle(request: { users: { name: string }[] | null }, _version, context) {
+    if (!clusterAuthorized(context, AclOperation.DESCRIBE)) {
+      return {
+        throttleTimeMs: 0,
+        errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+        errorMessage: 'Cluster authorization failed.',
+        results: [],
+      };
+    }
     const store = context.services.credentials;
     const summaries = new Map(store.list().map((s) => [s.user, s]));
     const requested = request.users && request.users.length > 0 ? request.users.map((u) => u.name) : null;
@@ -83,7 +96,8 @@ interface Upsertion extends Deletion {
 /**
  * AlterUserScramCredentials v0 (KIP-554). Each user's changes are checked as Kafka does (name,
  * mechanism, 4096-16384 iterations, one change per user and mechanism, deletions of existing
- * credentials) and applied together, or not at all for that user.
+ * credentials) and applied together, or not at all for that user. Needs Alter on the cluster
+ * (every user named gets CLUSTER_AUTHORIZATION_FAILED otherwise).
  */
 export const alterUserScramCredentialsHandler: Handler = {
   api: AlterUserScramCredentials,
@@ -99,6 +113,12 @@ export const alterUserScramCredentialsHandler: Handler = {
     };
     for (const d of request.deletions) entry(d.name).deletions.push(d);
     for (const u of request.upsertions) entry(u.name).upsertions.push(u);
+    if (!clusterAuthorized(context, AclOperation.ALTER)) {
+      const refused = [...byUser.keys()].map((user) =>
+        failed(user, ErrorCode.CLUSTER_AUTHORIZATION_FAILED, 'Cluster authorization failed.'),
+      );
+      return { throttleTimeMs: 0, results: refused };
+    }
 
     const results: UserResult[] = [];
     const changes: CredentialChange[] = [];

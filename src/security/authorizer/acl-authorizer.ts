@@ -71,12 +71,18 @@ const IMPLYING: ReadonlyMap<number, readonly number[]> = new Map([
 
 const CACHE_LIMIT = 100_000;
 
-function sameBinding(a: AclBinding, b: AclBinding): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+const patternKey = (resourceType: number, patternType: number, name: string) =>
+  `${resourceType}\0${patternType}\0${name}`;
+
+/** One string per binding, so that creating many ACLs checks for existing ones in a set. */
+function bindingKey({ pattern: p, entry: e }: AclBinding): string {
+  return `${p.resourceType}\0${p.patternType}\0${p.name}\0${e.principal}\0${e.host}\0${e.operation}\0${e.permission}`;
 }
 
 export class AclAuthorizer {
   private bindings: AclBinding[] = [];
+  /** The bindings by resource type, pattern type and name, so a decision looks up, never scans. */
+  private byPattern = new Map<string, AclBinding[]>();
   private readonly cache = new Map<string, boolean>();
   private readonly superUsers: ReadonlySet<string>;
 
@@ -92,21 +98,85 @@ export class AclAuthorizer {
     this.use(await this.store.load());
   }
 
-  private use(bindings: readonly AclBinding[]): void {
-    this.bindings = [...bindings];
-    this.cache.clear();
-  }
-
   authorize(principal: string, host: string, operation: number, resourceType: number, name: string): boolean {
     if (this.superUsers.has(principal)) return true;
     const key = `${principal}\0${host}\0${operation}\0${resourceType}\0${name}`;
     let decision = this.cache.get(key);
     if (decision === undefined) {
       decision = this.decide(principal, host, operation, resourceType, name);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, decision);
+      this.remember(key, decision);
     }
     return decision;
+  }
+
+  /**
+   * Kafka's `authorizeByResourceType` (KIP-679): true when some ALLOW for `operation` on a resource
+   * of the type applies to the principal and is not wholly covered by a DENY (a DENY on the
+   * literal `*` refuses everything). InitProducerId asks it for "Write on any topic".
+   */
+  authorizeByResourceType(principal: string, host: string, operation: number, resourceType: number): boolean {
+    if (this.superUsers.has(principal)) return true;
+    // One field fewer than a resource's key, so the two never collide.
+    const key = `${principal}\0${host}\0${operation}\0${resourceType}`;
+    let decision = this.cache.get(key);
+    if (decision === undefined) {
+      decision = this.decideByResourceType(principal, host, operation, resourceType);
+      this.remember(key, decision);
+    }
+    return decision;
+  }
+
+  /**
+   * KIP-430's authorized operations: a bit (1 << operation code) per operation of `operations`
+   * the principal may do on the resource.
+   */
+  authorizedOperations(
+    principal: string,
+    host: string,
+    resourceType: number,
+    name: string,
+    operations: readonly number[],
+  ): number {
+    let bits = 0;
+    for (const op of operations) if (this.authorize(principal, host, op, resourceType, name)) bits |= 1 << op;
+    return bits;
+  }
+
+  private use(bindings: readonly AclBinding[]): void {
+    this.bindings = [...bindings];
+    this.byPattern = new Map();
+    for (const b of bindings) {
+      const key = patternKey(b.pattern.resourceType, b.pattern.patternType, b.pattern.name);
+      const list = this.byPattern.get(key);
+      if (list) list.push(b);
+      else this.byPattern.set(key, [b]);
+    }
+    this.cache.clear();
+  }
+
+  /** The bindings whose pattern applies to the resource: its literal name, literal `*`, and every prefix. */
+  private matching(resourceType: number, name: string): AclBinding[] {
+    const found: AclBinding[] = [];
+    const add = (patternType: number, n: string) => {
+      const list = this.byPattern.get(patternKey(resourceType, patternType, n));
+      if (list) found.push(...list);
+    };
+    add(PatternType.LITERAL, name);
+    if (name !== WILDCARD) add(PatternType.LITERAL, WILDCARD);
+    for (let end = 1; end <= name.length; end++) add(PatternType.PREFIXED, name.slice(0, end));
+    return found;
+  }
+
+  private remember(key: string, decision: boolean): void {
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, decision);
+  }
+
+  private applies(b: AclBinding, principal: string, host: string): boolean {
+    return (
+      (b.entry.principal === principal || b.entry.principal === WILDCARD_PRINCIPAL) &&
+      (b.entry.host === host || b.entry.host === WILDCARD)
+    );
   }
 
   private decide(
@@ -116,21 +186,12 @@ export class AclAuthorizer {
     resourceType: number,
     name: string,
   ): boolean {
-    const acls = this.bindings.filter((b) => {
-      const p = b.pattern;
-      if (p.resourceType !== resourceType) return false;
-      return p.patternType === PatternType.PREFIXED
-        ? name.startsWith(p.name)
-        : p.name === name || p.name === WILDCARD;
-    });
+    const acls = this.matching(resourceType, name);
     if (acls.length === 0) return this.settings.allowEveryoneIfNoAclFound;
-    const applies = (b: AclBinding) =>
-      (b.entry.principal === principal || b.entry.principal === WILDCARD_PRINCIPAL) &&
-      (b.entry.host === host || b.entry.host === WILDCARD);
     const denied = acls.some(
       (b) =>
         b.entry.permission === AclPermission.DENY &&
-        applies(b) &&
+        this.applies(b, principal, host) &&
         (b.entry.operation === operation || b.entry.operation === AclOperation.ALL),
     );
     if (denied) return false;
@@ -138,17 +199,50 @@ export class AclAuthorizer {
     return acls.some(
       (b) =>
         b.entry.permission === AclPermission.ALLOW &&
-        applies(b) &&
+        this.applies(b, principal, host) &&
         (b.entry.operation === AclOperation.ALL || granting.includes(b.entry.operation)),
     );
+  }
+
+  private decideByResourceType(
+    principal: string,
+    host: string,
+    operation: number,
+    resourceType: number,
+  ): boolean {
+    const relevant = this.bindings.filter(
+      (b) =>
+        b.pattern.resourceType === resourceType &&
+        this.applies(b, principal, host) &&
+        (b.entry.operation === operation || b.entry.operation === AclOperation.ALL),
+    );
+    const deny = relevant.filter((b) => b.entry.permission === AclPermission.DENY);
+    if (deny.some((b) => b.pattern.patternType === PatternType.LITERAL && b.pattern.name === WILDCARD)) {
+      return false;
+    }
+    if (this.settings.allowEveryoneIfNoAclFound) return true;
+    const deniedPrefixes = deny.filter((b) => b.pattern.patternType === PatternType.PREFIXED);
+    const deniedLiterals = new Set(
+      deny.filter((b) => b.pattern.patternType === PatternType.LITERAL).map((b) => b.pattern.name),
+    );
+    return relevant.some((b) => {
+      if (b.entry.permission !== AclPermission.ALLOW) return false;
+      const { name, patternType } = b.pattern;
+      if (patternType === PatternType.LITERAL && name === WILDCARD) return true;
+      if (patternType === PatternType.LITERAL && deniedLiterals.has(name)) return false;
+      return !deniedPrefixes.some((d) => name.startsWith(d.pattern.name));
+    });
   }
 
   /** Adds the valid bindings; returns an error message per binding (undefined when created). */
   async createAcls(bindings: readonly AclBinding[]): Promise<(string | undefined)[]> {
     const errors = bindings.map(invalidBinding);
-    const added = bindings.filter(
-      (b, i) => errors[i] === undefined && !this.bindings.some((existing) => sameBinding(existing, b)),
-    );
+    const known = new Set(this.bindings.map(bindingKey));
+    const added = bindings.filter((b, i) => {
+      if (errors[i] !== undefined || known.has(bindingKey(b))) return false;
+      known.add(bindingKey(b));
+      return true;
+    });
     if (added.length > 0) await this.replace([...this.bindings, ...added]);
     return errors;
   }

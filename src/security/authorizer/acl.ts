@@ -37,6 +37,39 @@ export const AclOperation = {
 
 export const AclPermission = { UNKNOWN: 0, ANY: 1, DENY: 2, ALLOW: 3 } as const;
 
+/** The operations each resource type supports (Kafka's `AclEntry.supportedOperations`), for KIP-430. */
+export const SUPPORTED_OPERATIONS: ReadonlyMap<number, readonly number[]> = new Map([
+  [
+    ResourceType.TOPIC,
+    [
+      AclOperation.READ,
+      AclOperation.WRITE,
+      AclOperation.CREATE,
+      AclOperation.DESCRIBE,
+      AclOperation.DELETE,
+      AclOperation.ALTER,
+      AclOperation.DESCRIBE_CONFIGS,
+      AclOperation.ALTER_CONFIGS,
+    ],
+  ],
+  [ResourceType.GROUP, [AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE]],
+  [
+    ResourceType.CLUSTER,
+    [
+      AclOperation.CREATE,
+      AclOperation.CLUSTER_ACTION,
+      AclOperation.DESCRIBE_CONFIGS,
+      AclOperation.ALTER_CONFIGS,
+      AclOperation.IDEMPOTENT_WRITE,
+      AclOperation.ALTER,
+      AclOperation.DESCRIBE,
+    ],
+  ],
+  [ResourceType.TRANSACTIONAL_ID, [AclOperation.DESCRIBE, AclOperation.WRITE]],
+  [ResourceType.DELEGATION_TOKEN, [AclOperation.DESCRIBE]],
+  [ResourceType.USER, [AclOperation.CREATE_TOKENS, AclOperation.DESCRIBE_TOKENS]],
+]);
+
 /** The name of the cluster resource, and the wildcards of names, principals and hosts. */
 export const CLUSTER_RESOURCE_NAME = 'kafka-cluster';
 export const WILDCARD = '*';
