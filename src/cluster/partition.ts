@@ -29,6 +29,8 @@ interface FollowerState {
   lastFetchTimeMs: number;
   /** The last time the follower had everything the leader had (at some earlier fetch). */
   lastCaughtUpTimeMs: number;
+  /** The follower's log start offset, as its last fetch reported it; -1 until then. */
+  logStartOffset: bigint;
 }
 
 export interface PartitionOptions {
@@ -170,6 +172,7 @@ export class Partition {
           lastFetchLeaderLogEndOffset: wasLeader ? leo : -1n,
           lastFetchTimeMs: wasLeader && inSync ? nowMs : 0,
           lastCaughtUpTimeMs: inSync ? nowMs : 0,
+          logStartOffset: wasLeader && previous ? previous.logStartOffset : -1n,
         });
       }
       this.followers.clear();
@@ -182,6 +185,7 @@ export class Partition {
             lastFetchLeaderLogEndOffset: -1n,
             lastFetchTimeMs: 0,
             lastCaughtUpTimeMs: 0,
+            logStartOffset: -1n,
           });
         }
       }
@@ -301,6 +305,21 @@ export class Partition {
     return log.logStartOffset;
   }
 
+  /**
+   * Kafka's `lowWatermarkIfLeader`: the smallest log start offset among this leader and its
+   * in-sync followers (what DeleteRecords waits for). A follower that has not reported one yet
+   * counts as 0 (nothing deleted there yet).
+   */
+  lowWatermark(): bigint {
+    let low = this.log.logStartOffset;
+    for (const [id, follower] of this.followers) {
+      if (!this._isr.includes(id)) continue;
+      const start = follower.logStartOffset < 0n ? 0n : follower.logStartOffset;
+      if (start < low) low = start;
+    }
+    return low;
+  }
+
   /** Throws unless this broker leads the partition at `currentLeaderEpoch` (when given). */
   checkLeader(currentLeaderEpoch = NO_LEADER_EPOCH): void {
     this.checkCurrentLeaderEpoch(currentLeaderEpoch);
@@ -351,6 +370,7 @@ export class Partition {
     fetchOffset: bigint,
     leaderEndOffset: bigint,
     currentLeaderEpoch: number,
+    followerStartOffset = -1n,
   ): void {
     const follower = this.followerOrThrow(replicaId, currentLeaderEpoch);
     const nowMs = this.options.clock.nowMs();
@@ -360,6 +380,7 @@ export class Partition {
       follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, follower.lastFetchTimeMs);
     }
     follower.logEndOffset = fetchOffset;
+    follower.logStartOffset = followerStartOffset;
     follower.lastFetchLeaderLogEndOffset = leaderEndOffset;
     follower.lastFetchTimeMs = nowMs;
     this.maybeExpandIsr(replicaId, follower);

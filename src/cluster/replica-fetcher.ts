@@ -256,7 +256,8 @@ export class ReplicaFetcher {
           currentLeaderEpoch: s.leaderEpoch,
           fetchOffset: s.fetchOffset,
           lastFetchedEpoch: -1,
-          logStartOffset: -1n,
+          // The leader's DeleteRecords waits for every in-sync follower's log start to pass it.
+          logStartOffset: this.options.partitionOf(s.topic, s.partition)?.log.logStartOffset ?? -1n,
           partitionMaxBytes: config.replicaFetchMaxBytes,
         })),
         forgottenTopicsData: [],

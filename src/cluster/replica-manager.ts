@@ -10,6 +10,12 @@ import type { Clock } from '../util/clock.js';
 import { SamsaError, UnknownTopicOrPartitionError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { localPartitionState } from './cluster-metadata.js';
+import {
+  DelayedDeleteRecords,
+  type DeleteRecordsOutcome,
+  type DeleteRecordsRequest,
+  type DeleteRecordsStatus,
+} from './delayed-delete-records.js';
 import { DelayedProduce, type ProduceWait } from './delayed-produce.js';
 import { type IsolationLevel, NO_LEADER_EPOCH, NotLeaderOrFollowerError, Partition } from './partition.js';
 import type { BrokerEndpoint, IsrWriter, PartitionState, ReplicaStateApplier } from './partition-state.js';
@@ -34,6 +40,8 @@ export interface PartitionFetch {
   readonly partitionMaxBytes: number;
   /** The leader epoch the fetcher believes current; -1 when it does not say (Fetch before v9). */
   readonly currentLeaderEpoch?: number;
+  /** A follower's log start offset (Fetch v5+); -1 when unknown. */
+  readonly logStartOffset?: bigint;
 }
 
 export interface FetchParams {
@@ -111,6 +119,7 @@ export class ReplicaManager implements ReplicaStateApplier {
   private readonly waiting = new Set<() => void>();
   private readonly partitions = new Map<string, Partition>();
   private readonly producePurgatory: DelayedOperationPurgatory<DelayedProduce>;
+  private readonly deleteRecordsPurgatory: DelayedOperationPurgatory<DelayedDeleteRecords>;
   private readonly fetchers: ReplicaFetcherManager;
   private readonly timer: Timer;
   private readonly topics: TopicRegistry;
@@ -125,6 +134,7 @@ export class ReplicaManager implements ReplicaStateApplier {
     this.logger = options.logger;
     this.timer = options.timer ?? systemTimer;
     this.producePurgatory = new DelayedOperationPurgatory('Produce', this.timer);
+    this.deleteRecordsPurgatory = new DelayedOperationPurgatory('DeleteRecords', this.timer);
     this.fetchers = new ReplicaFetcherManager({
       brokerId: options.brokerId,
       config: options.config,
@@ -222,9 +232,35 @@ export class ReplicaManager implements ReplicaStateApplier {
     return p.fetchOffsetForTimestamp(query.timestamp, query.isolation);
   }
 
-  /** DeleteRecords on the leader; returns the partition's new low watermark (its log start offset). */
-  deleteRecords(topic: string, partition: number, offset: bigint): bigint {
-    return this.leaderPartition(topic, partition).deleteRecordsOnLeader(offset);
+  /**
+   * Kafka's `ReplicaManager.deleteRecords`: each leader moves its log start offset, then the answer
+   * waits (DelayedDeleteRecords, up to `timeoutMs`) until every in-sync replica's log start has
+   * reached it too. Each partition is answered with its low watermark or its error.
+   */
+  deleteRecords(
+    requests: readonly DeleteRecordsRequest[],
+    timeoutMs: number,
+  ): Promise<DeleteRecordsOutcome[]> {
+    const started: DeleteRecordsStatus[] = requests.map((r) => {
+      try {
+        const requiredOffset = this.leaderPartition(r.topic, r.partition).deleteRecordsOnLeader(r.offset);
+        return { ...r, requiredOffset, outcome: undefined };
+      } catch (error) {
+        return { ...r, requiredOffset: -1n, outcome: { ok: false, error: error as Error } };
+      }
+    });
+    return new Promise((resolve) => {
+      const op = new DelayedDeleteRecords(
+        timeoutMs,
+        started,
+        (topic, partition) => this.partitions.get(keyOf(topic, partition)),
+        resolve,
+      );
+      this.deleteRecordsPurgatory.tryCompleteElseWatch(
+        op,
+        started.filter((s) => s.outcome === undefined).map((s) => keyOf(s.topic, s.partition)),
+      );
+    });
   }
 
   private newPartition(topic: string, partition: number): Partition {
@@ -313,6 +349,7 @@ export class ReplicaManager implements ReplicaStateApplier {
       );
       // Waiting produces re-check: a lost leadership answers NOT_LEADER_OR_FOLLOWER at once.
       this.producePurgatory.checkAndComplete(key);
+      this.deleteRecordsPurgatory.checkAndComplete(key);
       this.wake(state.topic, state.partition);
     }
     this.fetchers.removePartitions(leaders);
@@ -330,6 +367,7 @@ export class ReplicaManager implements ReplicaStateApplier {
       p?.makeNone();
       this.partitions.delete(key);
       this.producePurgatory.checkAndComplete(key);
+      this.deleteRecordsPurgatory.checkAndComplete(key);
       this.wake(topic, partition);
       if (remove) this.topics.deleteLog(topic, partition);
     }
@@ -500,7 +538,14 @@ export class ReplicaManager implements ReplicaStateApplier {
           remaining -= result.records.length;
         }
         if (fromFollower && updateFollowerState) {
-          partition.updateFollowerFetchState(replicaId, p.fetchOffset, leaderEndOffset, currentLeaderEpoch);
+          partition.updateFollowerFetchState(
+            replicaId,
+            p.fetchOffset,
+            leaderEndOffset,
+            currentLeaderEpoch,
+            p.logStartOffset ?? -1n,
+          );
+          this.deleteRecordsPurgatory.checkAndComplete(keyOf(p.topic, p.partition));
         }
         return {
           ok: true,
@@ -594,6 +639,7 @@ export class ReplicaManager implements ReplicaStateApplier {
     this.isrExpiration?.cancel();
     void this.fetchers.shutdown();
     this.producePurgatory.shutdown();
+    this.deleteRecordsPurgatory.shutdown();
     this.waiters.clear();
     for (const done of [...this.waiting]) done();
   }

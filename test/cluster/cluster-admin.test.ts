@@ -210,6 +210,22 @@ print(json.dumps({"refused": refused}))`,
     } finally {
       leaderConnection.close();
     }
+    // The answer waited for the in-sync follower: its log start has moved already (read on the
+    // follower itself with the debugging replica id).
+    const followerConnection = await connect(3);
+    try {
+      const earliest = await followerConnection.send(ListOffsets, {
+        replicaId: -2,
+        isolationLevel: 0,
+        topics: [
+          { name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] },
+        ],
+      });
+      assert.equal(errorNameOf(earliest.topics[0].partitions[0].errorCode), 'NONE');
+      assert.equal(earliest.topics[0].partitions[0].offset, 1n);
+    } finally {
+      followerConnection.close();
+    }
   });
 
   await t.test('DeleteRecords on a compacted topic is a POLICY_VIOLATION', async () => {

@@ -27,6 +27,7 @@ interface FetchRequest {
       fetchOffset: bigint;
       partitionMaxBytes: number;
       currentLeaderEpoch?: number;
+      logStartOffset?: bigint;
     }[];
   }[];
 }
@@ -155,6 +156,7 @@ export const fetchHandler: Handler<FetchRequest> = {
           fetchOffset: p.fetchOffset,
           partitionMaxBytes: p.partitionMaxBytes,
           currentLeaderEpoch: p.currentLeaderEpoch ?? -1,
+          logStartOffset: p.logStartOffset ?? -1n,
         });
       }
     }
