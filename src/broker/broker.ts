@@ -307,6 +307,7 @@ export class Broker {
       brokerId: config.brokerId,
       config: config.replication,
       isrWriter: cluster?.isrWriter ?? this.isrWriter,
+      offloadThresholdBytes: config.produceValidationOffloadBytes,
     };
     // In a cluster the replica manager also refuses partitions ZooKeeper does not give this broker
     // (and everything while its session is lost), and the controller's states reach it.

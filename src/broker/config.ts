@@ -236,6 +236,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', doc: 'Timeout of follower requests' },
   { name: 'num.replica.fetchers', type: 'int', default: '1', doc: 'Fetchers per source broker' },
   {
+    name: 'produce.validation.offload.bytes',
+    type: 'int',
+    default: '131072',
+    doc: 'Compressed produce batches from this size up are validated (inflated, checked, recompressed) on a worker thread, off the event loop; -1 validates every batch on the loop',
+  },
+  {
     name: 'admin.listener',
     type: 'string',
     default: '127.0.0.1:9644',
@@ -417,6 +423,8 @@ export interface BrokerConfig {
   readonly adminRequestMaxBytes: number;
   readonly adminRequestTimeoutMs: number;
   readonly metricsPerPartition: boolean;
+  /** produce.validation.offload.bytes (Infinity for -1). */
+  readonly produceValidationOffloadBytes: number;
   /** replica.* and num.replica.fetchers. */
   readonly replication: ReplicationConfig;
   /** log.cleaner.* */
@@ -555,6 +563,10 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     adminRequestMaxBytes: int('admin.request.max.bytes'),
     adminRequestTimeoutMs: int('admin.request.timeout.ms'),
     metricsPerPartition: bool('metrics.per.partition.enable'),
+    produceValidationOffloadBytes:
+      int('produce.validation.offload.bytes') < 0
+        ? Number.POSITIVE_INFINITY
+        : int('produce.validation.offload.bytes'),
     replication: {
       replicaLagTimeMaxMs: int('replica.lag.time.max.ms'),
       replicaFetchWaitMaxMs: int('replica.fetch.wait.max.ms'),
