@@ -616,9 +616,13 @@ export class Broker {
     }
     services.replicas.stop();
     await this.admin?.close();
-    await Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
-    services.txn?.shutdown();
+    // Closing stops reading requests at once, then waits for those in flight. Parked JoinGroup and
+    // SyncGroup requests would wait for their rebalance (up to its timeout): the coordinator gives
+    // up its groups now and answers them NOT_COORDINATOR, as Kafka's does when it resigns.
+    const drained = Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
     services.groups?.shutdown();
+    await drained;
+    services.txn?.shutdown();
     try {
       services.logs.shutdown();
       services.metrics?.close();
