@@ -310,6 +310,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     default: '15000',
     doc: 'Cleaner pause when no log needs cleaning',
   },
+  {
+    name: 'log.cleaner.busy.share',
+    type: 'double',
+    default: '0.05',
+    doc: 'Largest share of a busy broker’s event-loop time the log cleaner takes (Samsa); an idle broker cleans at full speed',
+  },
   // Cluster mode (ZooKeeper), with Kafka's names and defaults.
   {
     name: 'zookeeper.connect',
@@ -584,6 +590,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
       dedupeBufferLoadFactor: Number(values.get('log.cleaner.io.buffer.load.factor')),
       ioBufferSize: int('log.cleaner.io.buffer.size'),
       maxIoBytesPerSecond: Number(values.get('log.cleaner.io.max.bytes.per.second')),
+      busyShare: Number(values.get('log.cleaner.busy.share')),
       backoffMs: int('log.cleaner.backoff.ms'),
     },
     logDefaults,
