@@ -309,6 +309,7 @@ export class Broker {
       brokerId: config.brokerId,
       config: config.replication,
       isrWriter: cluster?.isrWriter ?? this.isrWriter,
+      offloadThresholdBytes: config.produceValidationOffloadBytes,
     };
     // In a cluster the replica manager also refuses partitions ZooKeeper does not give this broker
     // (and everything while its session is lost), and the controller's states reach it.
@@ -616,9 +617,13 @@ export class Broker {
     }
     services.replicas.stop();
     await this.admin?.close();
-    await Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
-    services.txn?.shutdown();
+    // Closing stops reading requests at once, then waits for those in flight. Parked JoinGroup and
+    // SyncGroup requests would wait for their rebalance (up to its timeout): the coordinator gives
+    // up its groups now and answers them NOT_COORDINATOR, as Kafka's does when it resigns.
+    const drained = Promise.all(this.listeners.map((l) => l.close(this.config.shutdownTimeoutMs)));
     services.groups?.shutdown();
+    await drained;
+    services.txn?.shutdown();
     try {
       services.logs.shutdown();
       services.metrics?.close();

@@ -237,6 +237,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   { name: 'replica.socket.timeout.ms', type: 'int', default: '30000', doc: 'Timeout of follower requests' },
   { name: 'num.replica.fetchers', type: 'int', default: '1', doc: 'Fetchers per source broker' },
   {
+    name: 'produce.validation.offload.bytes',
+    type: 'int',
+    default: '131072',
+    doc: 'Compressed produce batches from this size up are validated (inflated, checked, recompressed) on a worker thread, off the event loop; -1 validates every batch on the loop',
+  },
+  {
     name: 'admin.listener',
     type: 'string',
     default: '127.0.0.1:9644',
@@ -304,6 +310,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '15000',
     doc: 'Cleaner pause when no log needs cleaning',
+  },
+  {
+    name: 'log.cleaner.busy.share',
+    type: 'double',
+    default: '0.05',
+    doc: 'Largest share of a busy broker’s event-loop time the log cleaner takes (Samsa); an idle broker cleans at full speed',
   },
   // Cluster mode (ZooKeeper), with Kafka's names and defaults.
   {
@@ -419,6 +431,8 @@ export interface BrokerConfig {
   readonly adminRequestMaxBytes: number;
   readonly adminRequestTimeoutMs: number;
   readonly metricsPerPartition: boolean;
+  /** produce.validation.offload.bytes (Infinity for -1). */
+  readonly produceValidationOffloadBytes: number;
   /** replica.* and num.replica.fetchers. */
   readonly replication: ReplicationConfig;
   /** log.cleaner.* */
@@ -558,6 +572,10 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     adminRequestMaxBytes: int('admin.request.max.bytes'),
     adminRequestTimeoutMs: int('admin.request.timeout.ms'),
     metricsPerPartition: bool('metrics.per.partition.enable'),
+    produceValidationOffloadBytes:
+      int('produce.validation.offload.bytes') < 0
+        ? Number.POSITIVE_INFINITY
+        : int('produce.validation.offload.bytes'),
     replication: {
       replicaLagTimeMaxMs: int('replica.lag.time.max.ms'),
       replicaFetchWaitMaxMs: int('replica.fetch.wait.max.ms'),
@@ -575,6 +593,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
       dedupeBufferLoadFactor: Number(values.get('log.cleaner.io.buffer.load.factor')),
       ioBufferSize: int('log.cleaner.io.buffer.size'),
       maxIoBytesPerSecond: Number(values.get('log.cleaner.io.max.bytes.per.second')),
+      busyShare: Number(values.get('log.cleaner.busy.share')),
       backoffMs: int('log.cleaner.backoff.ms'),
     },
     logDefaults,

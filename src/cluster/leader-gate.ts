@@ -28,12 +28,18 @@ export class LeaderGatedReplicaManager extends ReplicaManager {
     super(options);
   }
 
-  override append(entries: readonly PartitionAppend[], requiredAcks = 1): AppendOutcome[] {
+  override append(
+    entries: readonly PartitionAppend[],
+    requiredAcks = 1,
+  ): AppendOutcome[] | Promise<AppendOutcome[]> {
     const errors = entries.map((e) => this.leadership.leaderError(e.topic, e.partition));
     const allowed = entries.filter((_, i) => errors[i] === undefined);
+    const merge = (appended: AppendOutcome[]): AppendOutcome[] => {
+      let next = 0;
+      return errors.map((error) => (error ? { ok: false, error } : appended[next++]!));
+    };
     const appended = super.append(allowed, requiredAcks);
-    let next = 0;
-    return errors.map((error) => (error ? { ok: false, error } : appended[next++]!));
+    return appended instanceof Promise ? appended.then(merge) : merge(appended);
   }
 
   override leaderPartition(topic: string, partition: number, currentLeaderEpoch?: number): Partition {

@@ -1,3 +1,4 @@
+import type { OffloadedValidation } from '../storage/append-validation-pool.js';
 import type { AppendInfo, Log } from '../storage/log.js';
 import type { AppendOrigin } from '../storage/producer-state.js';
 import type { TimestampAndOffset } from '../storage/segment.js';
@@ -334,7 +335,12 @@ export class Partition {
    * Kafka's `appendRecordsToLeader`: acks=all with fewer ISR members than min.insync.replicas is
    * refused before anything is written; otherwise the batches take this leader epoch.
    */
-  appendAsLeader(records: Buffer, requiredAcks: number, origin: AppendOrigin = 'client'): AppendInfo {
+  appendAsLeader(
+    records: Buffer,
+    requiredAcks: number,
+    origin: AppendOrigin = 'client',
+    offloaded?: OffloadedValidation,
+  ): AppendInfo {
     this.checkLeader();
     const minIsr = this.log.config.minInsyncReplicas;
     if (requiredAcks === ACKS_ALL && this._isr.length < minIsr) {
@@ -342,7 +348,7 @@ export class Partition {
         `The size of the current ISR [${this._isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.name}`,
       );
     }
-    const info = this.log.appendAsLeader(records, this._leaderEpoch, origin);
+    const info = this.log.appendAsLeader(records, this._leaderEpoch, origin, offloaded);
     this.maybeIncrementHighWatermark();
     return info;
   }

@@ -2,7 +2,14 @@ import type { TopicRegistry } from '../broker/topic-registry.js';
 import type { ClientSecurity } from '../client/security.js';
 import { systemTimer, type Timer, type TimerTask } from '../group/timer.js';
 import { batchesIn } from '../protocol/records/record-batch.js';
-import type { AppendInfo } from '../storage/log.js';
+import {
+  type AppendValidationPool,
+  appendValidationPool,
+  DEFAULT_OFFLOAD_THRESHOLD_BYTES,
+  needsOffloadedValidation,
+  type OffloadedValidation,
+} from '../storage/append-validation-pool.js';
+import type { AppendInfo, Log } from '../storage/log.js';
 import type { TimestampAndOffset } from '../storage/segment.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
 import type { MarkerPartitionLog } from '../txn/transaction-marker-writer.js';
@@ -96,6 +103,10 @@ export interface ReplicaManagerOptions {
   readonly timer?: Timer;
   /** How followers secure their fetches from leaders (the inter-broker listener's protocol). */
   readonly interBrokerSecurity?: ClientSecurity;
+  /** Compressed batches from this size up are validated on a worker (default 128 KiB). */
+  readonly offloadThresholdBytes?: number;
+  /** Where they are validated (default: the process's shared pool). */
+  readonly validationPool?: AppendValidationPool;
 }
 
 const CONSUMER_REPLICA_ID = -1;
@@ -128,7 +139,14 @@ export class ReplicaManager implements ReplicaStateApplier {
   private isrExpiration: TimerTask | undefined;
   private stopping = false;
 
+  /** Per partition, the last append still waiting for its worker: later ones queue behind it. */
+  private readonly appendsInFlight = new Map<string, Promise<void>>();
+  private readonly offloadThresholdBytes: number;
+  private readonly validationPool: AppendValidationPool;
+
   constructor(private readonly options: ReplicaManagerOptions) {
+    this.offloadThresholdBytes = options.offloadThresholdBytes ?? DEFAULT_OFFLOAD_THRESHOLD_BYTES;
+    this.validationPool = options.validationPool ?? appendValidationPool();
     this.topics = options.topics;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -377,31 +395,72 @@ export class ReplicaManager implements ReplicaStateApplier {
   // Produce
 
   /**
-   * Appends each partition's batches on its leader, synchronously and in order, and wakes waiting
-   * fetches. acks=all is refused with NOT_ENOUGH_REPLICAS when the ISR is below
-   * min.insync.replicas; its wait for replication is `awaitReplication`.
+   * Appends each partition's batches on its leader and wakes waiting fetches. acks=all is refused
+   * with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas; its wait for replication is
+   * `awaitReplication`. Appends happen synchronously, unless a partition's records hold a large
+   * compressed batch: those are validated on a worker first (`AppendValidationPool`) and the
+   * result is a promise. Either way a partition's appends land in the order they were asked for:
+   * one arriving while an earlier one of the same partition waits for its worker queues behind it.
    */
-  append(entries: readonly PartitionAppend[], requiredAcks = 1): AppendOutcome[] {
-    const outcomes: AppendOutcome[] = [];
-    for (const entry of entries) {
-      try {
-        const p = this.leaderOrThrow(entry.topic, entry.partition);
-        const info = p.appendAsLeader(entry.records, requiredAcks);
-        outcomes.push({ ok: true, ...info });
-        this.wake(entry.topic, entry.partition);
-      } catch (error) {
-        if (!(error instanceof SamsaError)) {
-          this.logger.error({ topic: entry.topic, partition: entry.partition, err: error }, 'append failed');
-        } else {
-          this.logger.debug(
-            { topic: entry.topic, partition: entry.partition, err: error.message },
-            'append rejected',
-          );
-        }
-        outcomes.push({ ok: false, error: error as Error });
-      }
+  append(entries: readonly PartitionAppend[], requiredAcks = 1): AppendOutcome[] | Promise<AppendOutcome[]> {
+    const outcomes: (AppendOutcome | Promise<AppendOutcome>)[] = entries.map((entry) => {
+      const key = keyOf(entry.topic, entry.partition);
+      const before = this.appendsInFlight.get(key);
+      const where = `${entry.topic}-${entry.partition}`;
+      const log = needsOffloadedValidation(entry.records, this.offloadThresholdBytes)
+        ? this.leaderLogOf(entry)
+        : undefined;
+      const offload =
+        log !== undefined
+          ? this.validationPool.validate(entry.records, log.config, where).catch((error: Error) => {
+              this.logger.warn({ partition: where, err: error.message }, 'validating on the event loop');
+              return undefined;
+            })
+          : undefined;
+      if (before === undefined && offload === undefined) return this.appendOne(entry, requiredAcks);
+      const outcome = (before ?? Promise.resolve())
+        .then(() => offload)
+        .then((offloaded) => this.appendOne(entry, requiredAcks, offloaded));
+      const tail = outcome.then(() => {
+        if (this.appendsInFlight.get(key) === tail) this.appendsInFlight.delete(key);
+      });
+      this.appendsInFlight.set(key, tail);
+      return outcome;
+    });
+    if (outcomes.every((o) => !(o instanceof Promise))) return outcomes as AppendOutcome[];
+    return Promise.all(outcomes);
+  }
+
+  /** The partition's log when this broker leads it; an append that cannot happen needs no worker. */
+  private leaderLogOf(entry: PartitionAppend): Log | undefined {
+    try {
+      return this.leaderOrThrow(entry.topic, entry.partition).log;
+    } catch {
+      return undefined;
     }
-    return outcomes;
+  }
+
+  private appendOne(
+    entry: PartitionAppend,
+    requiredAcks: number,
+    offloaded?: OffloadedValidation,
+  ): AppendOutcome {
+    try {
+      const p = this.leaderOrThrow(entry.topic, entry.partition);
+      const info = p.appendAsLeader(entry.records, requiredAcks, 'client', offloaded);
+      this.wake(entry.topic, entry.partition);
+      return { ok: true, ...info };
+    } catch (error) {
+      if (!(error instanceof SamsaError)) {
+        this.logger.error({ topic: entry.topic, partition: entry.partition, err: error }, 'append failed');
+      } else {
+        this.logger.debug(
+          { topic: entry.topic, partition: entry.partition, err: error.message },
+          'append rejected',
+        );
+      }
+      return { ok: false, error: error as Error };
+    }
   }
 
   /**

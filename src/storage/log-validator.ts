@@ -14,6 +14,7 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError, SamsaError } from '../util/errors.js';
+import type { OffloadedValidation } from './append-validation-pool.js';
 import { recordsIn } from './cleaner/batch-filter.js';
 
 /**
@@ -125,12 +126,20 @@ export interface ValidatedRecords {
  * minus offset assignment): header checks of every batch, then the records of compressed batches,
  * then recompression when the topic's compression.type names a codec other than the batch's.
  * Throws, and nothing is to be written, on the first bad batch.
+ * `offloaded` is this same validation done on a worker (`AppendValidationPool`): when it ran
+ * against the current config, only the cheap header checks run again here.
  */
 export function validateRecordsForAppend(
   records: Buffer,
   config: AppendValidationConfig,
   where: string,
+  offloaded?: OffloadedValidation,
 ): ValidatedRecords {
+  if (offloaded !== undefined && sameValidationConfig(offloaded.config, config)) {
+    if (offloaded.error) throw offloaded.error;
+    const stored = offloaded.rewritten ?? records;
+    return { records: stored, batches: validateBatches(stored, config.maxMessageBytes, where) };
+  }
   const batches = validateBatches(records, config.maxMessageBytes, where);
   const target = targetCodecOf(config.compressionType);
   const compacted = config.cleanupPolicy?.split(',').includes('compact') === true;
@@ -151,6 +160,14 @@ export function validateRecordsForAppend(
   if (rewritten === undefined) return { records, batches };
   const recompressed = Buffer.concat(rewritten);
   return { records: recompressed, batches: validateBatches(recompressed, config.maxMessageBytes, where) };
+}
+
+function sameValidationConfig(a: AppendValidationConfig, b: AppendValidationConfig): boolean {
+  return (
+    a.maxMessageBytes === b.maxMessageBytes &&
+    a.compressionType === b.compressionType &&
+    (a.cleanupPolicy ?? '') === (b.cleanupPolicy ?? '')
+  );
 }
 
 /** Kafka's `LogValidator.validateKey`: every record of a compacted topic needs a key (markers aside). */

@@ -14,6 +14,7 @@ import {
   RecordTooLargeError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { OffloadedValidation } from './append-validation-pool.js';
 import { fsyncDirectory } from './checkpoint.js';
 import { foregroundActivity } from './foreground-activity.js';
 import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
@@ -303,11 +304,16 @@ export class Log {
    * nothing is written. Batches with a producer id are checked against the producer state
    * (sequence, epoch, transaction); a client's retry of a recent batch is acknowledged with the
    * original offsets and not written again. `origin` 'coordinator' is for markers and the
-   * coordinators' own records.
+   * coordinators' own records. `offloaded`: the record validation already done on a worker.
    */
-  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendInfo {
+  appendAsLeader(
+    records: Buffer,
+    leaderEpoch: number,
+    origin: AppendOrigin = 'client',
+    offloaded?: OffloadedValidation,
+  ): AppendInfo {
     foregroundActivity.operations++;
-    const validated = validateRecordsForAppend(records, this.config, this.name);
+    const validated = validateRecordsForAppend(records, this.config, this.name, offloaded);
     records = validated.records;
     const batches = validated.batches;
     this.checkFitsInSegment(records);

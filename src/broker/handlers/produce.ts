@@ -159,7 +159,9 @@ function recordProduceMetrics(
 
 /**
  * Produce: every partition's batches are validated and appended synchronously, before any await,
- * so pipelined requests on one connection land in the order they were sent. acks=0 gets no answer;
+ * so pipelined requests on one connection land in the order they were sent; a partition's large
+ * compressed batches are validated on a worker first, and later appends to that partition wait
+ * for them (ReplicaManager.append). acks=0 gets no answer;
  * acks=all is answered once the ISR has the batches (or the request's timeout passes).
  * v0-v2 (message formats v0/v1) are converted to v2 batches first.
  */
@@ -212,7 +214,7 @@ export const produceHandler: Handler<ProduceRequest> = {
         }
       }
     }
-    let outcomes = replicas.append(appends, request.acks);
+    let outcomes = await replicas.append(appends, request.acks);
     logBadInput(context, version, appends, outcomes, rejected);
     const metrics = context.services.metrics;
     if (metrics) recordProduceMetrics(metrics, request, appends, outcomes, rejected);

@@ -18,6 +18,11 @@ export interface CleanerConfig {
   maxIoBytesPerSecond: number;
   /** log.cleaner.backoff.ms: pause when no log needs cleaning. */
   backoffMs: number;
+  /**
+   * log.cleaner.busy.share (Samsa): the largest share of a busy broker's event-loop time the
+   * cleaner takes; it cleans at full speed while the broker is idle.
+   */
+  busyShare: number;
 }
 
 /** Kafka 3.x defaults (`CleanerConfig.java`, `ServerLogConfigs`). */
@@ -29,4 +34,5 @@ export const DEFAULT_CLEANER_CONFIG: Readonly<CleanerConfig> = Object.freeze({
   ioBufferSize: 512 * 1024,
   maxIoBytesPerSecond: Number.POSITIVE_INFINITY,
   backoffMs: 15_000,
+  busyShare: 0.05,
 });

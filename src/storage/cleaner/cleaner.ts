@@ -85,20 +85,44 @@ export interface CleanerOptions {
   logger: Logger;
   /** Throws CleaningAbortedError when this log's clean must stop. */
   checkDone(log: Log): void;
+  /** Largest share of a busy broker's time spent cleaning (default `DEFAULT_BUSY_SHARE`). */
+  busyShare?: number;
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The cleaner gives way to request handling: when logs served appends or reads while it yielded,
- * it pauses for this many times its last step before the next, so a busy broker spends at most
- * about 1 / (1 + ratio) of its time cleaning; an idle one cleans at full speed.
+ * The cleaner gives way to request handling: while logs served appends or reads within the last
+ * `BUSY_WINDOW_MS`, the broker counts as busy, and each step is followed by a pause long enough
+ * that cleaning takes at most `busyShare` of the time (the default a twentieth); an idle broker
+ * cleans at full speed. The window matters: a producer's requests arrive every few milliseconds,
+ * so the one loop turn of a yield alone would mostly miss them and clean at full speed beside it.
  */
-const BUSY_PAUSE_RATIO = 9;
-const MAX_PAUSE_MS = 500;
+export const DEFAULT_BUSY_SHARE = 0.05;
+export const BUSY_WINDOW_MS = 500;
+/** Longest sleep between two checks that the clean may go on. */
+const MAX_PAUSE_MS = 200;
 /** Steps while the broker is busy read this much, so a request never waits long behind one. */
 const BUSY_STEP_BYTES = 32 * 1024;
+
+/** Event-loop time the cleaners' steps took since start, busy or not (benchmarks, tests). */
+export const cleanerActivity = { steps: 0, busySteps: 0, stepMs: 0 };
+
+/** Whether the broker served appends or reads recently (`foregroundActivity`). */
+export class ForegroundWatch {
+  private seen = foregroundActivity.operations;
+  private lastActiveMs = Number.NEGATIVE_INFINITY;
+
+  busy(nowMs: number): boolean {
+    const operations = foregroundActivity.operations;
+    if (operations !== this.seen) {
+      this.seen = operations;
+      this.lastActiveMs = nowMs;
+    }
+    return nowMs - this.lastActiveMs < BUSY_WINDOW_MS;
+  }
+}
 
 /**
  * Cleans one log (Kafka's `Cleaner`): builds the key => latest offset map of the dirty section,
@@ -112,10 +136,17 @@ const BUSY_STEP_BYTES = 32 * 1024;
  * immutable (never the active one), and the swap happens in one synchronous step.
  */
 export class Cleaner {
+  private readonly foreground = new ForegroundWatch();
+  /** Pause after a step of a busy broker, as a multiple of the step's length. */
+  private readonly busyPauseRatio: number;
+
   constructor(
     private readonly offsetMap: OffsetMap,
     private readonly options: CleanerOptions,
-  ) {}
+  ) {
+    const share = Math.min(1, Math.max(0.001, options.busyShare ?? DEFAULT_BUSY_SHARE));
+    this.busyPauseRatio = (1 - share) / share;
+  }
 
   /** Cleans the log; returns the first offset not cleaned (the next checkpoint) and the stats. */
   async clean(cleanable: LogToClean): Promise<{ endOffset: bigint; stats: CleanerStats }> {
@@ -398,7 +429,7 @@ export class Cleaner {
     position: number,
     visit: (batches: RecordBatchView[], bytes: number) => boolean,
   ): Promise<void> {
-    let busy = false;
+    let busy = this.foreground.busy(performance.now());
     while (true) {
       const ioBufferSize = busy
         ? Math.min(BUSY_STEP_BYTES, this.options.ioBufferSize)
@@ -427,12 +458,19 @@ export class Cleaner {
       const stepStart = performance.now();
       const more = visit(batches, bytes);
       const stepMs = performance.now() - stepStart;
+      cleanerActivity.steps++;
+      cleanerActivity.stepMs += stepMs;
+      if (busy) cleanerActivity.busySteps++;
       position += bytes;
       await this.options.throttler.maybeThrottle(bytes);
-      const before = foregroundActivity.operations;
       await yieldToEventLoop();
-      busy = foregroundActivity.operations !== before;
-      if (busy) await sleep(Math.min(MAX_PAUSE_MS, stepMs * BUSY_PAUSE_RATIO));
+      busy = this.foreground.busy(performance.now());
+      // A step is at least one whole batch, which can take tens of milliseconds: its pause is
+      // slept in pieces, so that a stop or abort is not kept waiting for it.
+      for (let pause = busy ? stepMs * this.busyPauseRatio : 0; pause > 0; pause -= MAX_PAUSE_MS) {
+        await sleep(Math.min(MAX_PAUSE_MS, pause));
+        this.options.checkDone(log);
+      }
       if (!more) return;
     }
   }

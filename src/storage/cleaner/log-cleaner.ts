@@ -64,6 +64,7 @@ export class LogCleaner {
     const cleaner = new Cleaner(new OffsetMap(memory, 1), {
       ioBufferSize: Math.max(64 * 1024, Math.floor(this.config.ioBufferSize / this.config.numThreads / 2)),
       dupBufferLoadFactor: this.config.dedupeBufferLoadFactor,
+      busyShare: this.config.busyShare,
       throttler: this.throttler,
       clock: this.clock,
       logger: this.logger,
