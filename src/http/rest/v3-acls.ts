@@ -3,6 +3,8 @@
  * JSON body, delete what a filter matches. Names as REST Proxy spells them (`TOPIC`, `LITERAL`,
  * `READ`, `ALLOW`); the broker answers through the REST client, as the HTTP user's login.
  */
+
+import { createAcls, deleteAcls, describeAcls } from '../../client/acl-admin.js';
 import {
   type AclBinding,
   type AclBindingFilter,
@@ -13,7 +15,6 @@ import {
 } from '../../security/authorizer/acl.js';
 import type { AdminRequest } from '../admin-server.js';
 import { HttpError } from '../http-response.js';
-import { createAcl, deleteAcls, describeAcls } from './acl-client.js';
 import type { RestClient } from './rest-client.js';
 import { jsonBody, type RestRouter } from './router.js';
 import { clusterAt, list } from './v3.js';
@@ -117,12 +118,13 @@ export function addV3AclRoutes(router: RestRouter, rest: RestClient): void {
     })
     .add('POST', '/v3/clusters/:cluster/acls', async (request, p) => {
       await base(request, p.cluster!);
-      await createAcl(rest.cluster, bindingOf(await jsonBody(request)));
+      const [refused] = await createAcls(rest.cluster, [bindingOf(await jsonBody(request))]);
+      if (refused) throw refused;
       return { status: 201 };
     })
     .add('DELETE', '/v3/clusters/:cluster/acls', async (request, p) => {
       const self = await base(request, p.cluster!);
-      const deleted = await deleteAcls(rest.cluster, filterOf(request.query, true));
+      const deleted = await deleteAcls(rest.cluster, [filterOf(request.query, true)]);
       return { status: 200, body: { data: deleted.map((b) => aclResource(self, p.cluster!, b)) } };
     });
 }
