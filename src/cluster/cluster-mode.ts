@@ -228,6 +228,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     }
     this.registered = true;
     this.fenced = false;
+    // Registered in a live session: a fence pending from the previous one no longer applies.
+    clearTimeout(this.fenceTimer);
     this.logger.info({ brokerId, rack, ...this.endpoint }, 'registered broker in ZooKeeper');
   }
 
