@@ -243,6 +243,8 @@ export interface StartFailoverOptions {
   /** Brokers' settings over failoverBrokerConfig. */
   config?: Record<string, string>;
   producerLogFile?: string;
+  /** Producer settings over FAILOVER_PRODUCER_SETTINGS. */
+  producerSettings?: string[];
 }
 
 /**
@@ -286,7 +288,7 @@ export async function startFailoverScenario(
       topic,
       partitions: options.partitions,
       rate: options.rate,
-      settings: [...FAILOVER_PRODUCER_SETTINGS],
+      settings: [...FAILOVER_PRODUCER_SETTINGS, ...(options.producerSettings ?? [])],
       logFile: options.producerLogFile,
     });
     // Some records acknowledged before anything fails.
