@@ -5,7 +5,7 @@
  * - throughput: kcat (librdkafka) produces with acks=all to a one-partition topic with RF 1 and one
  *   with RF 3, on the same cluster (target: RF 3 at least 50% of RF 1);
  * - latency: end-to-end p50/p99 (produce → a consumer receives it) at --latency-rate records/s,
- *   RF 3, acks=all (bench/rdkafka-latency.py);
+ *   RF 3 (--latency-rf), acks=all (bench/rdkafka-latency.py);
  * - failover: kill -9 of a partition's leader → the producer's next acknowledged record (an
  *   idempotent acks=all producer, test/helpers/failover.ts), with zookeeper.session.timeout.ms at
  *   Kafka's default (18 s) and at 2 s (target: under 3 s at 2 s);
@@ -13,7 +13,7 @@
  *   leader and a full ISR in ZooKeeper), and the brokers' resident memory per partition.
  *
  *   node dist/bench/cluster.js [--phases throughput,latency,failover,partitions] [--records N]
- *     [--size B] [--runs R] [--latency-rate R] [--latency-seconds S] [--failover-rounds N]
+ *     [--size B] [--runs R] [--latency-rate R] [--latency-seconds S] [--latency-rf F] [--failover-rounds N]
  *     [--create-partitions N] [--no-save]
  */
 import { execFile } from 'node:child_process';
@@ -23,7 +23,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { startCluster, type TestCluster } from '../test/helpers/cluster.js';
 import {
+  FAILOVER_PRODUCER_SETTINGS,
   killLeaderRound,
+  StreamingProducer,
   startFailoverScenario,
   waitForFullIsr,
   zkReader,
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'latency-rate': { type: 'string', default: '10000' },
     'latency-seconds': { type: 'string', default: '10' },
+    'latency-rf': { type: 'string', default: '3' },
     'failover-rounds': { type: 'string', default: '2' },
     'create-partitions': { type: 'string', default: '1000' },
     'no-save': { type: 'boolean', default: false },
@@ -51,7 +54,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'node dist/bench/cluster.js [--phases throughput,latency,failover,partitions] [--records N] [--size B] [--runs R] [--latency-rate R] [--latency-seconds S] [--failover-rounds N] [--create-partitions N] [--no-save]',
+    'node dist/bench/cluster.js [--phases throughput,latency,failover,partitions] [--records N] [--size B] [--runs R] [--latency-rate R] [--latency-seconds S] [--latency-rf F] [--failover-rounds N] [--create-partitions N] [--no-save]',
   );
   process.exit(0);
 }
@@ -147,9 +150,10 @@ if (phases.has('throughput') || phases.has('latency') || phases.has('partitions'
       }
 
       if (phases.has('latency')) {
-        const topic = 'latency-rf3';
-        await createTopic(cluster, topic, 3, 3);
-        await waitForFullIsr(zk, topic, 3, 3);
+        const rf = Number(values['latency-rf']);
+        const topic = `latency-rf${rf}`;
+        await createTopic(cluster, topic, 3, rf);
+        await waitForFullIsr(zk, topic, 3, rf);
         const { stdout } = await promisify(execFile)(
           DEBIAN_PYTHON,
           [
@@ -166,9 +170,9 @@ if (phases.has('throughput') || phases.has('latency') || phases.has('partitions'
         );
         const latency = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, number>;
         console.log(
-          `latency RF 3 acks=all at ${latency.rate} records/s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (${latency.received}/${latency.sent} received)`,
+          `latency RF ${rf} acks=all at ${latency.rate} records/s: p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms, max ${latency.maxMs} ms (${latency.received}/${latency.sent} received)`,
         );
-        results.latency = { targetRate: Number(values['latency-rate']), ...latency };
+        results.latency = { replicationFactor: rf, targetRate: Number(values['latency-rate']), ...latency };
       }
 
       if (phases.has('partitions')) {
@@ -208,15 +212,26 @@ if (phases.has('failover')) {
     const scenario = await startFailoverScenario({ sessionTimeoutMs, partitions: 1, rate: 1000 });
     try {
       const times: number[] = [];
+      await scenario.producer.stop();
       for (let round = 0; round < Number(values['failover-rounds']); round++) {
+        // A fresh producer each round: one that saw the previous victim down would still be in
+        // librdkafka's reconnect backoff (up to reconnect.backoff.max.ms, 10 s) towards it.
+        scenario.producer = StreamingProducer.start({
+          bootstrap: scenario.cluster.bootstrap(),
+          topic: scenario.topic,
+          partitions: 1,
+          rate: 1000,
+          settings: [...FAILOVER_PRODUCER_SETTINGS],
+        });
+        await scenario.producer.nextAck(0, 0);
         const report = await killLeaderRound(scenario);
+        await scenario.producer.stop();
         times.push(report.failoverMs!);
         console.log(
           `failover, zookeeper.session.timeout.ms=${sessionTimeoutMs}: kill -9 of broker ${report.victim} → next acknowledged record after ${report.failoverMs} ms`,
         );
       }
       failover[String(sessionTimeoutMs)] = times;
-      await scenario.producer.stop();
     } finally {
       await scenario.cleanup();
     }

@@ -293,15 +293,19 @@ export async function startFailoverScenario(
     });
     // Some records acknowledged before anything fails.
     await producer.nextAck(0, 0);
-    return {
+    const scenario = {
       cluster,
       zk,
       producer,
       topic,
       partitions: options.partitions,
       sessionTimeoutMs: options.sessionTimeoutMs,
-      cleanup,
+      cleanup: async () => {
+        scenario.producer.kill();
+        await cleanup();
+      },
     };
+    return scenario;
   } catch (error) {
     await cleanup();
     throw error;
@@ -311,6 +315,7 @@ export async function startFailoverScenario(
 export interface FailoverScenario {
   cluster: TestCluster;
   zk: ZkClient;
+  /** Replaceable between rounds (cleanup kills the one in place). */
   producer: StreamingProducer;
   topic: string;
   partitions: number;
