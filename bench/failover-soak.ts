@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import {
   checkAcknowledged,
+  describeFailure,
   type FailoverScenario,
   killLeaderRound,
   pauseLeaderRound,
@@ -56,7 +57,13 @@ const scenario = await startFailoverScenario({
 let failed = false;
 try {
   for (let round = 1; round <= rounds; round++) {
-    const report = await kinds[(round - 1) % kinds.length]!(scenario);
+    let report: RoundReport;
+    try {
+      report = await kinds[(round - 1) % kinds.length]!(scenario);
+    } catch (error) {
+      console.log(`round ${round} failed: ${(error as Error).message}\n${await describeFailure(scenario)}`);
+      throw error;
+    }
     console.log(
       `round ${round}: ${report.kind} broker ${report.victim}` +
         (report.failoverMs !== undefined ? `, next ack after ${report.failoverMs} ms` : '') +

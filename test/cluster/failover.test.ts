@@ -10,8 +10,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   checkAcknowledged,
+  describeFailure,
   killLeaderRound,
   pauseLeaderRound,
+  type RoundReport,
   readBack,
   restartRound,
   startFailoverScenario,
@@ -28,12 +30,15 @@ test('failover under load: acks=all records survive kill -9, SIGSTOP and restart
   t.after(() => scenario.cleanup());
   const { cluster, zk, producer, topic } = scenario;
 
-  const rounds = [
-    await killLeaderRound(scenario),
-    await pauseLeaderRound(scenario),
-    await restartRound(scenario),
-    await killLeaderRound(scenario),
-  ];
+  const rounds: RoundReport[] = [];
+  try {
+    for (const round of [killLeaderRound, pauseLeaderRound, restartRound, killLeaderRound]) {
+      rounds.push(await round(scenario));
+    }
+  } catch (error) {
+    t.diagnostic(await describeFailure(scenario));
+    throw error;
+  }
   t.diagnostic(JSON.stringify(rounds));
   // More records after the last round, then stop.
   await producer.nextAck(0, Date.now());

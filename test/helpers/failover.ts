@@ -379,6 +379,16 @@ export async function restartRound(s: FailoverScenario, victim?: number): Promis
   return { kind: 'restart', victim: id, recoveredMs: Date.now() - start };
 }
 
+/** Partition states and every broker's recent log, to explain a failed round. */
+export async function describeFailure(s: FailoverScenario): Promise<string> {
+  const lines: string[] = [];
+  for (let p = 0; p < s.partitions; p++) {
+    lines.push(`${s.topic}-${p}: ${JSON.stringify(await partitionState(s.zk, s.topic, p).catch(String))}`);
+  }
+  for (const [id, broker] of s.cluster.brokers) lines.push(`=== broker ${id}\n${broker.output()}`);
+  return lines.join('\n');
+}
+
 export interface ConsumedRecord {
   offset: number;
   value: string;
