@@ -364,8 +364,19 @@ export async function pauseLeaderRound(s: FailoverScenario): Promise<RoundReport
   } finally {
     process.kill(broker.pid, 'SIGCONT');
   }
+  const resumedAt = Date.now();
   await waitForFullIsr(s.zk, s.topic, s.partitions, 3);
-  return { kind: 'pause', victim, failoverMs, recoveredMs: Date.now() - start };
+  const recoveredMs = Date.now() - start;
+  // Registered again in a new session, it must stay unfenced past another session timeout (a
+  // fence left armed by the expired session once took it out of service for good).
+  const settled = resumedAt + s.sessionTimeoutMs + 1000;
+  if (Date.now() < settled) await new Promise((r) => setTimeout(r, settled - Date.now()));
+  const output = broker.output();
+  const registered = output.lastIndexOf('"msg":"registered broker in ZooKeeper"');
+  if (registered >= 0 && output.indexOf('"msg":"fenced', registered) >= 0) {
+    throw new Error(`broker ${victim} fenced itself after registering again\n${output}`);
+  }
+  return { kind: 'pause', victim, failoverMs, recoveredMs };
 }
 
 /** SIGTERM (controlled shutdown) of `victim` (default: the controller) and start it again. */
