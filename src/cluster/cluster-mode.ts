@@ -276,6 +276,8 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     }
     this.registered = true;
     this.fenced = false;
+    // Registered in a live session: a fence pending from the previous one no longer applies.
+    clearTimeout(this.fenceTimer);
     const listeners = this.endpoints.map((e) => `${e.listenerName}://${e.host}:${e.port}`);
     this.logger.info({ brokerId, rack, listeners }, 'registered broker in ZooKeeper');
   }

@@ -212,6 +212,9 @@ export class ZkClient extends EventEmitter<Events> {
       if (this.client !== client || this.closed) return;
       this.connectedNow = false;
       this.options.logger.warn('ZooKeeper session expired; opening a new session');
+      // Retired before it closes: its own 'disconnected' on close must not count against the
+      // new session (that would arm the broker's fence timer with nothing left to clear it).
+      this.client = undefined;
       this.emit('expired');
       client.close();
       void this.reopen();
