@@ -21,14 +21,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { startCluster, type TestCluster } from '../test/helpers/cluster.js';
+import { startCluster, type TestCluster, zkReader } from '../test/helpers/cluster.js';
 import {
   FAILOVER_PRODUCER_SETTINGS,
   killLeaderRound,
   StreamingProducer,
   startFailoverScenario,
   waitForFullIsr,
-  zkReader,
 } from '../test/helpers/failover.js';
 import { DEBIAN_PYTHON } from '../test/helpers/paths.js';
 import { runSamsa } from '../test/helpers/run-samsa.js';

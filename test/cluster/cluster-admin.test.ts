@@ -10,12 +10,10 @@ import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { Connection } from '../../src/client/connection.js';
-import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import { errorNameOf } from '../../src/protocol/errors.js';
 import { DeleteRecords, DescribeProducers, ListOffsets } from '../../src/protocol/messages/index.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
-import { startCluster } from '../helpers/cluster.js';
+import { startCluster, zkReader } from '../helpers/cluster.js';
 import { DEBIAN_PYTHON } from '../helpers/paths.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -40,13 +38,7 @@ test('admin requests in a cluster', { timeout: 300_000 }, async (t) => {
   const cluster = await startCluster({ brokers: 3 });
   t.after(() => cluster.cleanup());
   const bootstrap = cluster.bootstrap();
-  const zk = new ZkClient({
-    connect: cluster.zookeeperConnect,
-    sessionTimeoutMs: 10_000,
-    connectionTimeoutMs: 10_000,
-    logger: silentLogger(),
-  });
-  await zk.start();
+  const zk = await zkReader(cluster);
   t.after(() => zk.close());
 
   await t.test('kafka-python: create_topics and create_partitions with assignments', async () => {

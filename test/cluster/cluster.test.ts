@@ -8,11 +8,9 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import { partitionForKey } from '../../src/group/group-metadata-manager.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { startCluster, zkReader } from '../helpers/cluster.js';
 import { waitForDataOnReplicas } from '../helpers/coordinator-logs.js';
 import { samsaBin } from '../helpers/paths.js';
 import { python } from '../helpers/python-client.js';
@@ -34,18 +32,6 @@ async function kcatMetadata(bootstrap: string, topic?: string): Promise<KcatMeta
   if (topic) args.push('-t', topic);
   const { stdout } = await run('kcat', args, { timeout: 30_000 });
   return JSON.parse(stdout) as KcatMetadata;
-}
-
-/** A ZooKeeper session of the test's own, to read what the brokers wrote. */
-async function zkReader(cluster: TestCluster): Promise<ZkClient> {
-  const zk = new ZkClient({
-    connect: cluster.zookeeperConnect,
-    sessionTimeoutMs: 10_000,
-    connectionTimeoutMs: 10_000,
-    logger: silentLogger(),
-  });
-  await zk.start();
-  return zk;
 }
 
 async function controllerOf(bootstrap: string): Promise<number> {

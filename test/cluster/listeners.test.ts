@@ -9,11 +9,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import { DEV_CERT_FILES, writeDevCertificates } from '../../src/security/tls/dev-certs.js';
-import { silentLogger } from '../../src/util/logger.js';
 import { uniqueTopic } from '../compat/kafkajs-client.js';
-import { startCluster } from '../helpers/cluster.js';
+import { startCluster, zkReader } from '../helpers/cluster.js';
 import { DEBIAN_PYTHON } from '../helpers/paths.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -62,13 +60,7 @@ test('clients on a SASL listener, replication over an mTLS listener', { timeout:
   const bootstrap = [...clientAddress.values()].join(',');
 
   await t.test('every listener is registered in ZooKeeper as Kafka writes it', async () => {
-    const zk = new ZkClient({
-      connect: cluster.zookeeperConnect,
-      sessionTimeoutMs: 10_000,
-      connectionTimeoutMs: 10_000,
-      logger: silentLogger(),
-    });
-    await zk.start();
+    const zk = await zkReader(cluster);
     try {
       for (const id of [1, 2, 3]) {
         const body = JSON.parse((await zk.get(`/brokers/ids/${id}`))!.data.toString());

@@ -1,3 +1,5 @@
+import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { type BrokerProcess, type StartBrokerProcessOptions, startBrokerProcess } from './broker.js';
 import { startZooKeeper, type TestZooKeeper } from './zookeeper.js';
 
@@ -77,4 +79,16 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
     startBroker,
     cleanup,
   };
+}
+
+/** A ZooKeeper session of the test's own over the cluster's chroot, to read what the brokers wrote. */
+export async function zkReader(cluster: Pick<TestCluster, 'zookeeperConnect'>): Promise<ZkClient> {
+  const zk = new ZkClient({
+    connect: cluster.zookeeperConnect,
+    sessionTimeoutMs: 10_000,
+    connectionTimeoutMs: 10_000,
+    logger: silentLogger(),
+  });
+  await zk.start();
+  return zk;
 }

@@ -9,10 +9,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
-import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import type { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import { batchesIn } from '../../src/protocol/records/record-batch.js';
-import { silentLogger } from '../../src/util/logger.js';
-import { startCluster, type TestCluster } from './cluster.js';
+import { startCluster, type TestCluster, zkReader } from './cluster.js';
 import { compatClientsDir, DEBIAN_PYTHON } from './paths.js';
 import { logBytes } from './replication-clients.js';
 import { runSamsa } from './run-samsa.js';
@@ -158,18 +157,6 @@ export interface PartitionZkState {
   leader: number;
   leader_epoch: number;
   isr: number[];
-}
-
-/** A ZooKeeper session of the caller's own, to read the partition states the controller writes. */
-export async function zkReader(cluster: TestCluster): Promise<ZkClient> {
-  const zk = new ZkClient({
-    connect: cluster.zookeeperConnect,
-    sessionTimeoutMs: 10_000,
-    connectionTimeoutMs: 10_000,
-    logger: silentLogger(),
-  });
-  await zk.start();
-  return zk;
 }
 
 export async function partitionState(

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ErrorCode } from '../../src/protocol/errors.js';
@@ -163,5 +165,43 @@ print(len(acls), acls[0].principal, acls[0].resource_pattern.resource_name, acls
     const describe = await client.request(DescribeAcls, 1, anyFilter);
     assert.equal(describe.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
     client.close();
+  });
+
+  test('an ACL store that cannot be written answers each creation with the error', async () => {
+    const failing = await startBroker({
+      config: {
+        'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer',
+        'allow.everyone.if.no.acl.found': 'true',
+      },
+    });
+    try {
+      // A directory where the ACL file goes: every write of it fails.
+      mkdirSync(path.join(failing.dataDir, 'samsa-acls.json', 'blocked'), { recursive: true });
+      const client = await RawClient.open(failing.bootstrap);
+      const creation = {
+        resourceType: ResourceType.TOPIC,
+        resourceName: 'orders',
+        resourcePatternType: PatternType.LITERAL,
+        principal: 'User:alice',
+        host: '*',
+        operation: Op.READ,
+        permissionType: AclPermission.ALLOW,
+      };
+      const created = await client.request(CreateAcls, 1, {
+        creations: [creation, { ...creation, principal: 'User:bob' }],
+      });
+      assert.equal(created.results.length, 2);
+      for (const r of created.results) {
+        assert.notEqual(r.errorCode, ErrorCode.NONE);
+        assert.match(r.errorMessage ?? '', /samsa-acls\.json/);
+      }
+      // Nothing was applied, and the connection still answers.
+      const described = await client.request(DescribeAcls, 1, anyFilter);
+      assert.equal(described.errorCode, ErrorCode.NONE);
+      assert.deepEqual(described.resources, []);
+      client.close();
+    } finally {
+      await failing.cleanup();
+    }
   });
 });

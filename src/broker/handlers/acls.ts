@@ -10,6 +10,7 @@ import {
   ResourceType,
 } from '../../security/authorizer/acl.js';
 import type { AclAuthorizer } from '../../security/authorizer/acl-authorizer.js';
+import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler, RequestContext } from './handler.js';
 
 const NO_AUTHORIZER = 'No Authorizer is configured on the broker';
@@ -89,7 +90,15 @@ export const createAclsHandler: Handler = {
       pattern: { resourceType: c.resourceType, name: c.resourceName, patternType: c.resourcePatternType },
       entry: { principal: c.principal, host: c.host, operation: c.operation, permission: c.permissionType },
     }));
-    const errors = await check.authorizer.createAcls(bindings);
+    let errors: (string | undefined)[];
+    try {
+      errors = await check.authorizer.createAcls(bindings);
+    } catch (error) {
+      // The store could not be written (ZooKeeper, the disk): each creation gets the error, as Kafka.
+      context.logger.warn({ err: error }, 'could not store the created ACLs');
+      const failed = { errorCode: errorCodeFor(error), errorMessage: errorMessageFor(error) };
+      return { throttleTimeMs: 0, results: bindings.map(() => failed) };
+    }
     return {
       throttleTimeMs: 0,
       results: errors.map((message) =>
@@ -149,7 +158,18 @@ export const deleteAclsHandler: Handler = {
         filterResults: request.filters.map(() => ({ ...check, matchingAcls: [] })),
       };
     }
-    const removed = await check.authorizer.deleteAcls(request.filters.map(filterOf));
+    let removed: AclBinding[][];
+    try {
+      removed = await check.authorizer.deleteAcls(request.filters.map(filterOf));
+    } catch (error) {
+      context.logger.warn({ err: error }, 'could not store the ACL deletions');
+      const failed = {
+        errorCode: errorCodeFor(error),
+        errorMessage: errorMessageFor(error),
+        matchingAcls: [],
+      };
+      return { throttleTimeMs: 0, filterResults: request.filters.map(() => failed) };
+    }
     return {
       throttleTimeMs: 0,
       filterResults: removed.map((bindings) => ({

@@ -4,7 +4,7 @@ import { AclOperation } from '../../security/authorizer/acl.js';
 import { SamsaError } from '../../util/errors.js';
 import { clusterAuthorized } from './authorize.js';
 import { errorCodeFor, errorMessageFor } from './error-code.js';
-import type { Handler } from './handler.js';
+import type { Handler, RequestContext } from './handler.js';
 
 interface AlterClientQuotasRequest {
   entries: {
@@ -24,20 +24,11 @@ export const alterClientQuotasHandler: Handler<AlterClientQuotasRequest> = {
   minVersion: 0,
   maxVersion: 1,
   async handle(request, _version, context) {
-    const quotas = context.services.quotas;
-    const results = !clusterAuthorized(context, AclOperation.ALTER_CONFIGS)
-      ? request.entries.map(
-          () => new SamsaError('CLUSTER_AUTHORIZATION_FAILED', 'Cluster authorization failed.'),
-        )
-      : quotas
-        ? await quotas.alter(
-            request.entries.map((e) => ({
-              entity: e.entity,
-              ops: e.ops.map((op) => (op.remove ? { key: op.key } : { key: op.key, value: op.value })),
-            })),
-            request.validateOnly,
-          )
-        : request.entries.map(() => new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled'));
+    const results = await alterEntries(request, context).catch((error: unknown) => {
+      // The store could not be written (ZooKeeper, the disk): every entry gets the error, as Kafka.
+      context.logger.warn({ err: error }, 'could not store client quota changes');
+      return request.entries.map(() => error);
+    });
     return {
       throttleTimeMs: 0,
       entries: request.entries.map((e, i) => {
@@ -51,3 +42,26 @@ export const alterClientQuotasHandler: Handler<AlterClientQuotasRequest> = {
     };
   },
 };
+
+/** Each entry's error, or undefined where it was applied (or would be, with validateOnly). */
+async function alterEntries(
+  request: AlterClientQuotasRequest,
+  context: RequestContext,
+): Promise<readonly unknown[]> {
+  if (!clusterAuthorized(context, AclOperation.ALTER_CONFIGS)) {
+    return request.entries.map(
+      () => new SamsaError('CLUSTER_AUTHORIZATION_FAILED', 'Cluster authorization failed.'),
+    );
+  }
+  const quotas = context.services.quotas;
+  if (!quotas) {
+    return request.entries.map(() => new SamsaError('UNSUPPORTED_VERSION', 'client quotas are not enabled'));
+  }
+  return quotas.alter(
+    request.entries.map((e) => ({
+      entity: e.entity,
+      ops: e.ops.map((op) => (op.remove ? { key: op.key } : { key: op.key, value: op.value })),
+    })),
+    request.validateOnly,
+  );
+}

@@ -11,6 +11,7 @@ import {
   scramMechanismOfType,
 } from '../../security/sasl/scram.js';
 import { clusterAuthorized } from './authorize.js';
+import { errorCodeFor, errorMessageFor } from './error-code.js';
 import type { Handler } from './handler.js';
 
 interface UserResult {
@@ -141,7 +142,20 @@ export const alterUserScramCredentialsHandler: Handler = {
       }
       results.push({ user, errorCode: ErrorCode.NONE, errorMessage: null });
     }
-    await store.alter(changes);
+    try {
+      await store.alter(changes);
+    } catch (error) {
+      // The store could not be written (ZooKeeper, the disk): the users it would have changed get the error.
+      context.logger.warn({ err: error }, 'could not store SCRAM credential changes');
+      const code = errorCodeFor(error);
+      const message = errorMessageFor(error);
+      return {
+        throttleTimeMs: 0,
+        results: results.map((r) =>
+          r.errorCode === ErrorCode.NONE ? { user: r.user, errorCode: code, errorMessage: message } : r,
+        ),
+      };
+    }
     return { throttleTimeMs: 0, results };
   },
 };
