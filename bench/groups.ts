@@ -48,7 +48,7 @@ const commits = Number(values.commits);
  *   rebalance BOOTSTRAP N ROUNDS: {"latencies": [seconds...]}
  *   commits BOOTSTRAP COUNT:      {"commits", "seconds", "errors"}
  */
-const DRIVER = String.raw`
+const DRIVER = `
 import json, sys, threading, time, uuid
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic

@@ -32,10 +32,18 @@ const GROUPS = 100;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** One kcat produce run of RECORDS × 100 B, acks=1, against a fresh broker with metrics on or off. */
-async function produceRun(metrics: boolean, workDir: string): Promise<number> {
+/**
+ * One kcat produce run of RECORDS × 100 B, acks=1, against a fresh broker with metrics on or off:
+ * records/s, and the broker's CPU time per record (steadier than throughput on a shared machine,
+ * where the client and other work compete for the same cores).
+ */
+async function produceRun(
+  metrics: boolean,
+  workDir: string,
+): Promise<{ recordsPerSec: number; cpuMicrosPerRecord: number }> {
   const broker = await startBenchBroker({ config: { 'admin.listener': metrics ? '127.0.0.1:0' : 'none' } });
   try {
+    const cpuBefore = broker.sample().cpuSeconds;
     const run = await rdkafkaProduce({
       driver: 'kcat',
       bootstrap: broker.bootstrap,
@@ -45,7 +53,10 @@ async function produceRun(metrics: boolean, workDir: string): Promise<number> {
       acks: '1',
       workDir,
     });
-    return run.records / run.seconds;
+    return {
+      recordsPerSec: run.records / run.seconds,
+      cpuMicrosPerRecord: ((broker.sample().cpuSeconds - cpuBefore) * 1e6) / run.records,
+    };
   } finally {
     await broker.stop();
   }
@@ -118,11 +129,19 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-bench-metrics-'));
 try {
   const off: number[] = [];
   const on: number[] = [];
+  const cpuOff: number[] = [];
+  const cpuOn: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    off.push(await produceRun(false, workDir));
-    on.push(await produceRun(true, workDir));
+    for (const [metrics, rates, cpu] of [
+      [false, off, cpuOff],
+      [true, on, cpuOn],
+    ] as const) {
+      const run = await produceRun(metrics, workDir);
+      rates.push(run.recordsPerSec);
+      cpu.push(run.cpuMicrosPerRecord);
+    }
     console.log(
-      `round ${round + 1}: metrics off ${Math.round(off.at(-1)!)} rec/s, on ${Math.round(on.at(-1)!)} rec/s`,
+      `round ${round + 1}: metrics off ${Math.round(off.at(-1)!)} rec/s (${cpuOff.at(-1)!.toFixed(3)} µs CPU/record), on ${Math.round(on.at(-1)!)} rec/s (${cpuOn.at(-1)!.toFixed(3)} µs CPU/record)`,
     );
   }
   const produce = {
@@ -134,8 +153,14 @@ try {
     medianOff: Math.round(median(off)),
     medianOn: Math.round(median(on)),
     onVsOff: Math.round((median(on) / median(off)) * 1000) / 1000,
+    brokerCpuMicrosPerRecordOff: cpuOff.map((c) => Math.round(c * 1000) / 1000),
+    brokerCpuMicrosPerRecordOn: cpuOn.map((c) => Math.round(c * 1000) / 1000),
+    cpuOnVsOff: Math.round((median(cpuOn) / median(cpuOff)) * 1000) / 1000,
   };
   console.log(`produce: metrics on at ${(produce.onVsOff * 100).toFixed(1)}% of off (target: within 3%)`);
+  console.log(
+    `broker CPU per record: metrics on at ${(produce.cpuOnVsOff * 100).toFixed(1)}% of off (median ${median(cpuOn).toFixed(3)} vs ${median(cpuOff).toFixed(3)} µs)`,
+  );
   const scrape = await scrapeAndConsole();
   console.log(
     `/metrics with ${scrape.partitions} partitions and ${scrape.groups} groups: ${scrape.scrapeMsMedian} ms median, ${scrape.scrapeBytes} bytes; console load ${JSON.stringify(scrape.consoleLoadMsMedian)} ms`,
