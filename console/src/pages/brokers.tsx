@@ -3,6 +3,10 @@ import { ErrorBanner, Loading, usePoll } from '../components/common';
 import { LineChart } from '../components/line-chart';
 import { bytes, count } from '../format';
 
+/** A byte rate, whole bytes below 1 KiB; — without metrics. */
+const perSecond = (rate: number | null | undefined) =>
+  rate === null || rate === undefined ? '—' : `${bytes(Math.round(rate))}/s`;
+
 /**
  * Every broker of the cluster and the records it takes in per second, from its partitions' end
  * offsets as the serving broker samples them (so the whole cluster shows, whichever broker serves
@@ -68,7 +72,7 @@ export function BrokersPage() {
       <div className="charts">
         <LineChart title="Records in / s per broker" labels={labels} series={series} />
         <LineChart
-          title={`Bytes / s of ${self} (in ${bytes(latest?.bytesInPerSec ?? 0)}/s, out ${bytes(latest?.bytesOutPerSec ?? 0)}/s)`}
+          title={`Bytes / s of ${self} (in ${perSecond(latest?.bytesInPerSec)}, out ${perSecond(latest?.bytesOutPerSec)})`}
           labels={labels}
           series={[
             { label: 'in', points: data.samples.map((s) => s.bytesInPerSec) },
