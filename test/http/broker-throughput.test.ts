@@ -9,6 +9,8 @@ import {
   readLeaderOffsets,
 } from '../../src/http/console/broker-throughput.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
+import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { freePort } from '../helpers/prometheus.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
@@ -122,5 +124,64 @@ describe('broker throughput sampler', { timeout: 120_000 }, () => {
     assert.equal(body.brokers[0]!.partitionsLed, body.partitionsTotal);
     assert.ok(body.partitionsTotal >= 4);
     assert.ok(Array.isArray(body.samples));
+  });
+});
+
+interface ThroughputAnswer {
+  brokers: { nodeId: number; host: string; port: number; messagesInPerSec: number | null }[];
+  error: string | null;
+}
+
+// Two brokers in ZooKeeper mode: the console of broker 1 alone, from the Kafka protocol, shows both
+// brokers and the records each of them leads taking in kcat's traffic.
+describe('broker throughput across a cluster', { timeout: 120_000 }, () => {
+  let cluster: TestCluster;
+  const admin = new Map<number, string>();
+  const topic = `spread-${process.pid}`;
+
+  before(async () => {
+    cluster = await startCluster({ brokers: 0 });
+    for (const id of [1, 2]) {
+      const port = await freePort();
+      await cluster.startBroker(id, { config: { 'admin.listener': `127.0.0.1:${port}` } });
+      admin.set(id, `http://127.0.0.1:${port}`);
+    }
+    await run('node', [
+      'bin/samsa',
+      'topic',
+      'create',
+      topic,
+      '--partitions',
+      '4',
+      '--replication-factor',
+      '1',
+      '-b',
+      cluster.bootstrap(),
+    ]);
+  });
+  after(async () => {
+    await cluster?.cleanup();
+  });
+
+  test("one broker's console gives every broker a row and a rate", async () => {
+    const url = `${admin.get(1)}/v1/console/brokers/throughput`;
+    const answer = await waitFor(
+      async () => {
+        await kcatProduce(cluster.bootstrap(), topic, 100);
+        const body = (await (await fetch(url)).json()) as ThroughputAnswer;
+        const moving = body.brokers.filter((b) => (b.messagesInPerSec ?? 0) > 0);
+        return moving.length === 2 ? body : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, description: 'records in on both brokers, seen from broker 1' },
+    );
+    assert.equal(answer.error, null);
+    assert.deepEqual(
+      answer.brokers.map((b) => b.nodeId),
+      [1, 2],
+    );
+    assert.deepEqual(
+      answer.brokers.map((b) => `${b.host}:${b.port}`),
+      [cluster.brokers.get(1)!.bootstrap, cluster.brokers.get(2)!.bootstrap],
+    );
   });
 });
