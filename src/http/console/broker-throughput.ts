@@ -110,12 +110,6 @@ export class BrokerThroughput {
     };
   }
 
-  /** Stops the loop now (the broker is closing). */
-  stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
   private async tick(): Promise<void> {
     this.timer = undefined;
     try {
