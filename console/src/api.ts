@@ -174,3 +174,30 @@ export interface Acl {
   operation: string;
   permission: string;
 }
+
+/** `GET /v1/console/brokers/throughput`: per-broker records in/s from leader offsets, sampled on the server. */
+export interface BrokerThroughput {
+  intervalMs: number;
+  maxSamples: number;
+  /** The broker serving the console, when it says. */
+  selfId: number | null;
+  controllerId: number;
+  partitionsTotal: number;
+  partitionsSampled: number;
+  error: string | null;
+  brokers: {
+    nodeId: number;
+    host: string;
+    port: number;
+    rack: string | null;
+    controller: boolean;
+    partitionsLed: number;
+    messagesInPerSec: number | null;
+  }[];
+  samples: {
+    timeMs: number;
+    messagesInPerSec: Record<string, number>;
+    bytesInPerSec: number | null;
+    bytesOutPerSec: number | null;
+  }[];
+}

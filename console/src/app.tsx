@@ -1,5 +1,6 @@
 import { api, type WhoAmI } from './api';
 import { Loading, usePoll } from './components/common';
+import { BrokersPage } from './pages/brokers';
 import { GroupPage } from './pages/group';
 import { GroupsPage } from './pages/groups';
 import { OverviewPage } from './pages/overview';
@@ -11,6 +12,7 @@ import { Link, matchPath, useLocation } from './router';
 
 const NAV = [
   { href: '/', label: 'Cluster' },
+  { href: '/brokers', label: 'Brokers' },
   { href: '/topics', label: 'Topics' },
   { href: '/groups', label: 'Consumer groups' },
   { href: '/transactions', label: 'Transactions' },
@@ -22,6 +24,7 @@ const SECURITY_NAV = { href: '/security', label: 'Security' };
 function Page({ path, who }: { path: string; who: WhoAmI | undefined }) {
   let m: Record<string, string> | null;
   if (path === '/' || path === '') return <OverviewPage />;
+  if (matchPath('/brokers', path)) return <BrokersPage />;
   if (matchPath('/topics', path)) return <TopicsPage />;
   if ((m = matchPath('/topics/:name/:tab?', path))) return <TopicPage name={m.name!} tab={m.tab} />;
   if (matchPath('/groups', path)) return <GroupsPage />;

@@ -90,6 +90,33 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await shot('overview');
   });
 
+  test('brokers page: a row per broker and a per-broker records chart that moves with kcat traffic', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('link', { name: 'Brokers' }).click();
+    await page.waitForURL(`${base}/brokers`);
+    const rows = page.getByRole('table', { name: 'brokers' }).locator('tbody tr');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 1, 'one broker row');
+    const cells = await rows.first().getByRole('cell').allTextContents();
+    assert.equal(cells[1], broker.bootstrap, 'host:port as advertised');
+    assert.equal(cells[3], 'yes', 'the single broker is the controller');
+    assert.ok(Number(cells[4]) >= 3, `partitions led: ${cells[4]}`);
+    await page.locator('canvas[aria-label="Records in / s per broker"]').waitFor();
+    assert.equal(await page.locator('canvas').count(), 2);
+    // Samples are 5 s apart: keep producing (to a topic of its own, auto-created, so the other
+    // pages' counts stay as they are) until a sample has seen records arrive.
+    const load = uniqueTopic('load');
+    const rate = rows.first().locator('td[data-testid^="broker-rate-"]');
+    await waitFor(
+      async () => {
+        await kcatProduce(broker.bootstrap, load, ['k|v']);
+        return Number((await rate.textContent())?.replace(/,/g, '')) > 0;
+      },
+      { timeoutMs: 40_000, intervalMs: 500, description: 'a records-in rate above zero on the page' },
+    );
+    await shot('brokers');
+  });
+
   test('topics: list, create from the UI, and the topic page by its own URL', async () => {
     await page.goto(`${base}/topics`);
     await page.getByRole('link', { name: topic }).waitFor();

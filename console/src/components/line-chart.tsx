@@ -14,7 +14,8 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 
 export interface Series {
   readonly label: string;
-  readonly points: readonly number[];
+  /** null: no value at that time (a gap in the line). */
+  readonly points: readonly (number | null)[];
 }
 
 const COLOURS = ['#2f6fde', '#e0663a', '#2aa876', '#9b59b6', '#d4a017', '#5c6b7a'];

@@ -189,6 +189,7 @@ const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   // The console's own API
   ['GET /v1/console/overview', cluster(DESCRIBE)],
   ['GET /v1/console/stats', cluster(DESCRIBE)],
+  ['GET /v1/console/brokers/throughput', cluster(DESCRIBE)],
   ['GET /v1/console/whoami', () => undefined],
   ['GET /v1/console/topics/:topic/partitions', topic(DESCRIBE)],
   ['GET /v1/console/transactions', cluster(DESCRIBE)],

@@ -3,6 +3,7 @@ import type { AdminRequest } from '../admin-server.js';
 import { HttpError } from '../http-response.js';
 import type { RestClient } from '../rest/rest-client.js';
 import { jsonBody, type RestRouter } from '../rest/router.js';
+import { BrokerThroughput, DEFAULT_MAX_PARTITIONS, readLeaderOffsets } from './broker-throughput.js';
 import { javascriptFilter, jsonPathFilter, type ScanStart, scanMessages } from './message-scan.js';
 
 export interface ConsoleApiOptions {
@@ -11,6 +12,15 @@ export interface ConsoleApiOptions {
   readonly metrics: BrokerMetrics | undefined;
   /** The broker's transactions (its coordinator's view). */
   readonly transactions: () => readonly { transactionalId: string; producerId: bigint; state: string }[];
+  /** This broker's id, to label its own byte rates (null in the answer when not given). */
+  readonly brokerId?: number;
+  /** The per-broker throughput sampler's bounds (defaults: 5 s, 30 s idle, 120 samples, 10,000 partitions). */
+  readonly brokerThroughput?: {
+    readonly intervalMs?: number;
+    readonly idleMs?: number;
+    readonly maxSamples?: number;
+    readonly maxPartitions?: number;
+  };
 }
 
 /** Largest page of messages and widest scan one request may ask for. */
@@ -22,7 +32,48 @@ const MAX_SCAN = 1_000_000;
  * a message browser that scans and filters on the server, transactions and offset resets.
  */
 export function addConsoleApiRoutes(router: RestRouter, rest: RestClient, options: ConsoleApiOptions): void {
+  const bounds = options.brokerThroughput ?? {};
+  const maxPartitions = bounds.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
+  const throughput = new BrokerThroughput({
+    ...bounds,
+    ownBytes: async () => {
+      if (!options.metrics) return undefined;
+      let bytesIn = 0;
+      let bytesOut = 0;
+      for (const t of await options.metrics.topicTotals()) {
+        bytesIn += t.bytesIn;
+        bytesOut += t.bytesOut;
+      }
+      return { bytesIn, bytesOut };
+    },
+  });
   router
+    .add('GET', '/v1/console/brokers/throughput', async () => {
+      // The loop reads as the latest viewer: their broker login, their topic ACLs.
+      const cluster = rest.cluster;
+      const view = await throughput.watch(() => readLeaderOffsets(cluster, maxPartitions));
+      const latest = view.latest;
+      const current = view.samples.at(-1);
+      return {
+        status: 200,
+        body: {
+          intervalMs: view.intervalMs,
+          maxSamples: view.maxSamples,
+          selfId: options.brokerId ?? null,
+          controllerId: latest?.controllerId ?? -1,
+          partitionsTotal: latest?.partitionsTotal ?? 0,
+          partitionsSampled: latest?.partitionsRead ?? 0,
+          error: view.error ?? null,
+          brokers: (latest?.brokers ?? []).map((b) => ({
+            ...b,
+            controller: b.nodeId === latest!.controllerId,
+            partitionsLed: latest!.led.get(b.nodeId) ?? 0,
+            messagesInPerSec: current?.messagesInPerSec[b.nodeId] ?? null,
+          })),
+          samples: view.samples,
+        },
+      };
+    })
     .add('GET', '/v1/console/overview', async () => {
       const metadata = await rest.cluster.metadata(null);
       let partitions = 0;
