@@ -99,8 +99,9 @@ export async function startAdminHttp(
   addV3AclRoutes(api, rest);
   addV2Routes(api, rest);
   const consumers = addV2ConsumerRoutes(api, rest);
-  addConsoleApiRoutes(api, rest, {
+  const consoleApi = addConsoleApiRoutes(api, rest, {
     version: SAMSA_VERSION,
+    brokerId: services.config.brokerId,
     metrics: services.metrics,
     transactions: () => services.txn?.listTransactions([], []).transactions ?? [],
   });
@@ -133,6 +134,7 @@ export async function startAdminHttp(
     },
     async close() {
       await server.close();
+      consoleApi.close();
       await consumers.close();
       await rest.close();
     },

@@ -110,6 +110,13 @@ export class BrokerThroughput {
     };
   }
 
+  /** Stops the loop for good (the admin server is closing). */
+  stop(): void {
+    this.lastWatchedMs = Number.NEGATIVE_INFINITY;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
   private async tick(): Promise<void> {
     this.timer = undefined;
     try {

@@ -31,7 +31,12 @@ const MAX_SCAN = 1_000_000;
  * What the console needs beyond REST Proxy's API: a cluster overview in one call, live counters,
  * a message browser that scans and filters on the server, transactions and offset resets.
  */
-export function addConsoleApiRoutes(router: RestRouter, rest: RestClient, options: ConsoleApiOptions): void {
+/** Adds the console's API; the returned handle stops its background sampling. */
+export function addConsoleApiRoutes(
+  router: RestRouter,
+  rest: RestClient,
+  options: ConsoleApiOptions,
+): { close(): void } {
   const bounds = options.brokerThroughput ?? {};
   const maxPartitions = bounds.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
   const throughput = new BrokerThroughput({
@@ -155,6 +160,7 @@ export function addConsoleApiRoutes(router: RestRouter, rest: RestClient, option
         })),
       };
     });
+  return { close: () => throughput.stop() };
 }
 
 function scanRequestOf(request: AdminRequest, topic: string) {

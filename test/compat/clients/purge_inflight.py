@@ -43,16 +43,18 @@ def client_to_broker(src, dst):
             data = src.recv(65536)
             if not data:
                 break
-            dst.sendall(data)
             buffered += data
+            # The hold is set before the request is forwarded: a broker answering at once must not
+            # see its response slip through ahead of it.
             while len(buffered) >= 6:
                 size = struct.unpack(">i", buffered[:4])[0]
-                if len(buffered) < 4 + size:
-                    break
-                if slow.is_set() and struct.unpack(">h", buffered[4:6])[0] == 0:
+                if size > 0 and struct.unpack(">h", buffered[4:6])[0] == 0 and slow.is_set():
                     hold_responses_until[0] = time.time() + RESPONSE_DELAY_S
                     produce_sent.set()
+                if len(buffered) < 4 + size:
+                    break
                 buffered = buffered[4 + size:]
+            dst.sendall(data)
     except OSError:
         pass
     finally:
