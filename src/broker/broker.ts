@@ -102,6 +102,9 @@ export interface BrokerOptions {
  * await broker.stop();
  * ```
  */
+/** How long a transaction marker may wait for the ISR: Kafka's default `request.timeout.ms`. */
+const MARKER_REPLICATION_TIMEOUT_MS = 30_000;
+
 export class Broker {
   readonly config: BrokerConfig;
   readonly logger: Logger;
@@ -575,6 +578,14 @@ export class Broker {
         return replicas.markerLog(topic, partition);
       },
       onAppended: (topic, partition) => replicas.wake(topic, partition),
+      // In a cluster a marker counts once the ISR has it (Kafka's acks=-1, request.timeout.ms).
+      awaitReplicated: cluster
+        ? (appended) =>
+            replicas.awaitHighWatermark(
+              appended.map((a) => ({ topic: a.topic, partition: a.partition, requiredOffset: a.nextOffset })),
+              MARKER_REPLICATION_TIMEOUT_MS,
+            )
+        : undefined,
       onOffsetsTxnCompleted: (producerId, offsetsPartitions, committed) =>
         groups.handleTxnCompletion(producerId, offsetsPartitions, committed),
       offsetsTopic: OFFSETS_TOPIC,

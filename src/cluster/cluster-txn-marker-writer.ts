@@ -50,7 +50,9 @@ export class ClusterTxnMarkerWriter implements TxnMarkerWriter {
       [...byLeader].map(async ([leader, partitions]) => {
         const part = { ...marker, partitions };
         const result =
-          leader === this.cluster.brokerId ? this.local.writeNow(part) : await this.sendTo(leader, part);
+          leader === this.cluster.brokerId
+            ? await this.local.writeMarkers(part)
+            : await this.sendTo(leader, part);
         for (const [k, v] of result) failed.set(k, v);
       }),
     );

@@ -110,6 +110,7 @@ export interface ReplicaManagerOptions {
 }
 
 const CONSUMER_REPLICA_ID = -1;
+const EMPTY_RECORDS = Buffer.alloc(0);
 
 function keyOf(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -504,6 +505,35 @@ export class ReplicaManager implements ReplicaStateApplier {
         waits.map((w) => keyOf(w.topic, w.partition)),
       );
     });
+  }
+
+  /**
+   * Waits (a DelayedProduce) until each partition's high watermark reaches `requiredOffset`, for
+   * writes that were appended outside `append` but need acks=-1 all the same (transaction markers,
+   * as Kafka's WriteTxnMarkers appends them). Resolves with the error name of each
+   * `topic\0partition` that did not get there within `timeoutMs`.
+   */
+  async awaitHighWatermark(
+    waits: readonly { topic: string; partition: number; requiredOffset: bigint }[],
+    timeoutMs: number,
+  ): Promise<Map<string, string>> {
+    const appended: AppendOutcome[] = waits.map((w) => ({
+      ok: true,
+      firstOffset: w.requiredOffset - 1n,
+      lastOffset: w.requiredOffset - 1n,
+      logAppendTimeMs: -1n,
+      recordCount: 1,
+      logStartOffset: -1n,
+    }));
+    const entries = waits.map((w) => ({ topic: w.topic, partition: w.partition, records: EMPTY_RECORDS }));
+    const outcomes = await this.awaitReplication(entries, appended, timeoutMs);
+    const failed = new Map<string, string>();
+    outcomes.forEach((outcome, i) => {
+      if (outcome.ok) return;
+      const error = outcome.error instanceof SamsaError ? outcome.error.kafkaError : 'UNKNOWN_SERVER_ERROR';
+      failed.set(`${waits[i]!.topic}\u0000${waits[i]!.partition}`, error);
+    });
+    return failed;
   }
 
   /**

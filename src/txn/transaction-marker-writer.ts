@@ -12,9 +12,22 @@ export interface MarkerPartitionLog {
   readonly logEndOffset: bigint;
 }
 
+/** A marker appended at a partition, ending before `nextOffset`. */
+export interface MarkerAppended {
+  readonly topic: string;
+  readonly partition: number;
+  readonly nextOffset: bigint;
+}
+
 export interface LocalTxnMarkerWriterOptions {
   /** The partition's log; throws UNKNOWN_TOPIC_OR_PARTITION when there is none. */
   readonly logFor: (topic: string, partition: number) => MarkerPartitionLog;
+  /**
+   * Waits until the appended markers are on their partitions' in-sync replicas (Kafka appends
+   * markers with acks=-1); resolves with the error of each `topic\0partition` that did not get
+   * there. Without it (a single node) a marker counts once it is appended.
+   */
+  readonly awaitReplicated?: (appended: readonly MarkerAppended[]) => Promise<Map<string, string>>;
   /** After a marker is appended (wakes long-polling fetches). */
   readonly onAppended?: (topic: string, partition: number) => void;
   /**
@@ -47,18 +60,22 @@ export class LocalTxnMarkerWriter implements TxnMarkerWriter {
     committed: boolean;
     partitions: readonly TopicPartition[];
   }): Promise<Map<string, string>> {
-    return this.writeNow(marker);
+    const { failed, appended } = this.append(marker);
+    if (this.options.awaitReplicated === undefined || appended.length === 0) return failed;
+    for (const [key, error] of await this.options.awaitReplicated(appended)) failed.set(key, error);
+    return failed;
   }
 
-  /** Synchronous form, for the WriteTxnMarkers handler. */
-  writeNow(marker: {
+  /** Appends the marker at each partition this broker leads; the errors by `topic\0partition`. */
+  private append(marker: {
     producerId: bigint;
     producerEpoch: number;
     coordinatorEpoch: number;
     committed: boolean;
     partitions: readonly TopicPartition[];
-  }): Map<string, string> {
+  }): { failed: Map<string, string>; appended: MarkerAppended[] } {
     const failed = new Map<string, string>();
+    const appended: MarkerAppended[] = [];
     const offsetsPartitions: number[] = [];
     const batch = encodeEndTxnMarkerBatch({
       producerId: marker.producerId,
@@ -75,6 +92,7 @@ export class LocalTxnMarkerWriter implements TxnMarkerWriter {
         // The batch is patched in place by the append (offset, epoch): each partition gets a copy.
         log.appendAsLeader(Buffer.from(batch), 0, 'coordinator');
         log.setHighWatermark(log.logEndOffset);
+        appended.push({ topic: tp.topic, partition: tp.partition, nextOffset: log.logEndOffset });
         this.options.onAppended?.(tp.topic, tp.partition);
         if (tp.topic === this.offsetsTopic) offsetsPartitions.push(tp.partition);
       } catch (err) {
@@ -91,6 +109,6 @@ export class LocalTxnMarkerWriter implements TxnMarkerWriter {
     if (offsetsPartitions.length > 0) {
       this.options.onOffsetsTxnCompleted?.(marker.producerId, offsetsPartitions, marker.committed);
     }
-    return failed;
+    return { failed, appended };
   }
 }

@@ -13,6 +13,7 @@ import { ReplicaManager } from '../../src/cluster/replica-manager.js';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinator } from '../../src/group/group-coordinator.js';
 import { GROUP_METADATA_TOPIC_NAME, PartitionLogOffsetsLog } from '../../src/group/offsets-log.js';
 import { ManualTimer } from '../../src/group/timer.js';
+import { LocalTxnMarkerWriter } from '../../src/txn/transaction-marker-writer.js';
 import { PartitionLogTransactionStateLog } from '../../src/txn/transaction-state-log.js';
 import { ManualClock } from '../../src/util/clock.js';
 import { logger, openLog, tempDir, testConfig } from '../storage/helpers.js';
@@ -149,5 +150,43 @@ describe('coordinator writes wait for the ISR', () => {
     assert.equal(await stateOf(outcome), 'pending');
     s.timer.advance(30_000);
     assert.equal(await outcome, 'REQUEST_TIMED_OUT');
+  });
+
+  describe('transaction markers (acks=-1, as Kafka appends WriteTxnMarkers)', () => {
+    const markerWriter = (s: Awaited<ReturnType<typeof setup>>, timeoutMs: number) =>
+      new LocalTxnMarkerWriter({
+        logFor: (topic, partition) => s.replicas.markerLog(topic, partition),
+        awaitReplicated: (appended) =>
+          s.replicas.awaitHighWatermark(
+            appended.map((a) => ({ topic: a.topic, partition: a.partition, requiredOffset: a.nextOffset })),
+            timeoutMs,
+          ),
+        clock: s.clock,
+        logger,
+      });
+    const marker = { producerId: 7n, producerEpoch: 0, coordinatorEpoch: 0, committed: true };
+
+    it('count once the follower has fetched the marker', async () => {
+      const s = await setup({ isr: [1, 2], replicas: [1, 2] });
+      const written = markerWriter(s, 30_000).writeMarkers({
+        ...marker,
+        partitions: [{ topic: TOPIC, partition: 0 }],
+      });
+      assert.equal(await stateOf(written), 'pending');
+      assert.ok(s.log.highWatermark < s.log.logEndOffset, 'the marker is not yet replicated');
+      await s.followerFetch();
+      assert.deepEqual([...(await written)], []);
+    });
+
+    it('answer REQUEST_TIMED_OUT when the ISR does not get the marker in time', async () => {
+      const s = await setup({ isr: [1, 2], replicas: [1, 2] });
+      const written = markerWriter(s, 1000).writeMarkers({
+        ...marker,
+        partitions: [{ topic: TOPIC, partition: 0 }],
+      });
+      assert.equal(await stateOf(written), 'pending');
+      s.timer.advance(1000);
+      assert.deepEqual([...(await written)], [[`${TOPIC}\u00000`, 'REQUEST_TIMED_OUT']]);
+    });
   });
 });

@@ -51,7 +51,7 @@ describe('transactional offset commits', () => {
       logger: silentLogger(),
     });
     const end = (producerId: bigint, committed: boolean) =>
-      markers.writeNow({
+      markers.writeMarkers({
         producerId,
         producerEpoch: 0,
         coordinatorEpoch: 0,
@@ -88,7 +88,7 @@ describe('transactional offset commits', () => {
     );
     assert.equal(stable(1).error, 'NONE', 'other partitions are stable');
     assert.equal(offsetOf(c, 2), -1n, 'a fetch that does not ask for stability sees the last commit');
-    end(41n, true);
+    await end(41n, true);
     assert.deepEqual({ error: stable(2).error, offset: stable(2).offset }, { error: 'NONE', offset: 7n });
     c.shutdown();
   });
@@ -98,11 +98,11 @@ describe('transactional offset commits', () => {
     const { c, end } = await coordinatorOver(logs);
     assert.equal((await commit(c, 7n, 10n))[0]!.error, 'NONE');
     assert.equal(offsetOf(c, 0), -1n, 'pending until the transaction commits');
-    end(7n, true);
+    await end(7n, true);
     assert.equal(offsetOf(c, 0), 10n);
 
     await commit(c, 8n, 99n);
-    end(8n, false);
+    await end(8n, false);
     assert.equal(offsetOf(c, 0), 10n, 'an aborted transaction leaves the offset');
 
     await commit(c, 9n, 50n, 1); // still open at the restart
@@ -113,7 +113,7 @@ describe('transactional offset commits', () => {
     const again = await coordinatorOver(reopened);
     assert.equal(offsetOf(again.c, 0), 10n, 'replay applies the commit and skips the abort');
     assert.equal(offsetOf(again.c, 1), -1n, 'the open transaction is still pending');
-    again.end(9n, true);
+    await again.end(9n, true);
     assert.equal(offsetOf(again.c, 1), 50n);
     again.c.shutdown();
     for (const l of reopened.values()) l.close();

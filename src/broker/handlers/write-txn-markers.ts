@@ -26,36 +26,48 @@ export const writeTxnMarkersHandler: Handler<WriteTxnMarkersRequest> = {
   api: WriteTxnMarkers,
   minVersion: 0,
   maxVersion: 1,
-  handle(request, _version, context) {
+  async handle(request, _version, context) {
     const { topics, txnMarkers } = context.services;
     const permitted = clusterAuthorized(context, AclOperation.CLUSTER_ACTION);
-    return {
-      markers: request.markers.map((m) => ({
-        producerId: m.producerId,
-        topics: m.topics.map((t) => {
+    const markers = await Promise.all(
+      request.markers.map(async (m) => {
+        // Each partition's error before the write; those without one are written together.
+        const errors = new Map<string, string>();
+        const writable: { topic: string; partition: number }[] = [];
+        for (const t of m.topics) {
           const count = topics.partitionCount(t.name);
-          return {
+          for (const p of t.partitionIndexes) {
+            let error: string | undefined;
+            if (!permitted) error = 'CLUSTER_AUTHORIZATION_FAILED';
+            else if (count === undefined || p < 0 || p >= count) error = 'UNKNOWN_TOPIC_OR_PARTITION';
+            else if (txnMarkers === undefined) error = 'COORDINATOR_NOT_AVAILABLE';
+            if (error) errors.set(`${t.name}\u0000${p}`, error);
+            else writable.push({ topic: t.name, partition: p });
+          }
+        }
+        if (writable.length > 0 && txnMarkers !== undefined) {
+          // Answered once the markers are on the in-sync replicas (Kafka appends them with acks=-1).
+          const failed = await txnMarkers.writeMarkers({
+            producerId: m.producerId,
+            producerEpoch: m.producerEpoch,
+            coordinatorEpoch: m.coordinatorEpoch,
+            committed: m.transactionResult,
+            partitions: writable,
+          });
+          for (const [key, error] of failed) errors.set(key, error);
+        }
+        return {
+          producerId: m.producerId,
+          topics: m.topics.map((t) => ({
             name: t.name,
-            partitions: t.partitionIndexes.map((p) => {
-              let error = 'NONE';
-              if (!permitted) error = 'CLUSTER_AUTHORIZATION_FAILED';
-              else if (count === undefined || p < 0 || p >= count) error = 'UNKNOWN_TOPIC_OR_PARTITION';
-              else if (txnMarkers === undefined) error = 'COORDINATOR_NOT_AVAILABLE';
-              else {
-                const failed = txnMarkers.writeNow({
-                  producerId: m.producerId,
-                  producerEpoch: m.producerEpoch,
-                  coordinatorEpoch: m.coordinatorEpoch,
-                  committed: m.transactionResult,
-                  partitions: [{ topic: t.name, partition: p }],
-                });
-                error = failed.values().next().value ?? 'NONE';
-              }
-              return { partitionIndex: p, errorCode: errorCodeOf(error) };
-            }),
-          };
-        }),
-      })),
-    };
+            partitions: t.partitionIndexes.map((p) => ({
+              partitionIndex: p,
+              errorCode: errorCodeOf(errors.get(`${t.name}\u0000${p}`) ?? 'NONE'),
+            })),
+          })),
+        };
+      }),
+    );
+    return { markers };
   },
 };
