@@ -161,11 +161,14 @@ export class LogTransactions {
   /** A new segment at `baseOffset`: snapshot the state there (Kafka snapshots on every roll). */
   onRoll(baseOffset: bigint): void {
     this.indexFor(baseOffset);
-    this.takeSnapshot(baseOffset);
+    this.takeSnapshot(baseOffset, false);
   }
 
-  takeSnapshot(offset: bigint): void {
-    writeSnapshot(this.dir, offset, this.producerState.producers.values());
+  /** A snapshot at `offset`; `sync` waits for the disk (shutdown), else it is flushed in the background. */
+  takeSnapshot(offset: bigint, sync = true): void {
+    writeSnapshot(this.dir, offset, this.producerState.producers.values(), sync).catch((err) =>
+      this.logger.warn({ partition: this.where, err }, 'could not flush the producer snapshot'),
+    );
     const all = listSnapshots(this.dir);
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_TO_KEEP)))
       deleteSnapshot(this.dir, old);

@@ -96,19 +96,50 @@ export function listSnapshots(dir: string): bigint[] {
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Writes a snapshot atomically (tmp file, fsync, rename, directory fsync). */
-export function writeSnapshot(dir: string, offset: bigint, entries: Iterable<ProducerStateEntry>): void {
+/**
+ * Writes a snapshot through a tmp file and a rename. `sync` (a clean shutdown) fsyncs the file and
+ * the directory before returning. Otherwise (a segment roll) the snapshot is flushed in the
+ * background, as Kafka 3.x flushes the snapshot of a roll asynchronously, so the event loop never
+ * waits on the disk for it: a crash before the flush leaves a snapshot that fails its CRC, which
+ * loading deletes before it falls back to an older one and the log.
+ */
+export function writeSnapshot(
+  dir: string,
+  offset: bigint,
+  entries: Iterable<ProducerStateEntry>,
+  sync = true,
+): Promise<void> {
   const file = snapshotFile(dir, offset);
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
     fs.writeSync(fd, encodeSnapshot(entries));
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
-  fsyncDirectory(dir);
+  if (sync) {
+    fsyncDirectory(dir);
+    return Promise.resolve();
+  }
+  return flushInBackground(file, dir);
+}
+
+/** fsyncs `file` and then `dir` on the thread pool; a file removed meanwhile needs no flush. */
+async function flushInBackground(file: string, dir: string): Promise<void> {
+  for (const target of [file, dir]) {
+    let handle: fs.promises.FileHandle | undefined;
+    try {
+      handle = await fs.promises.open(target, 'r');
+      await handle.sync();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      return;
+    } finally {
+      await handle?.close();
+    }
+  }
 }
 
 export function deleteSnapshot(dir: string, offset: bigint): void {
