@@ -535,6 +535,8 @@ export class Broker {
       offsetsLog: new PartitionLogOffsetsLog(
         (p) => coordinatorPartitionLog(replicas, topics, OFFSETS_TOPIC, p),
         this.clock,
+        0,
+        config.offsetsCommitTimeoutMs,
       ),
       clock: this.clock,
       logger: this.moduleLog('group'),

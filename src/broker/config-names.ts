@@ -104,7 +104,6 @@ const KAFKA_BROKER_NAMES = new Set([
   'num.recovery.threads.per.data.dir',
   'num.replica.alter.log.dirs.threads',
   'offsets.commit.required.acks',
-  'offsets.commit.timeout.ms',
   'offsets.load.buffer.size',
   'offsets.topic.compression.codec',
   'offsets.topic.replication.factor',

@@ -143,6 +143,12 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
   },
   { name: 'offset.metadata.max.bytes', type: 'int', default: '4096', doc: 'Largest commit metadata' },
   {
+    name: 'offsets.commit.timeout.ms',
+    type: 'int',
+    default: '5000',
+    doc: 'How long an offset commit waits for the replicas of its __consumer_offsets partition',
+  },
+  {
     name: 'group.initial.rebalance.delay.ms',
     type: 'int',
     default: '3000',
@@ -421,6 +427,7 @@ export interface BrokerConfig {
   readonly offsetsRetentionMinutes: number;
   readonly offsetsRetentionCheckIntervalMs: number;
   readonly offsetMetadataMaxBytes: number;
+  readonly offsetsCommitTimeoutMs: number;
   readonly groupInitialRebalanceDelayMs: number;
   readonly groupMinSessionTimeoutMs: number;
   readonly groupMaxSessionTimeoutMs: number;
@@ -559,6 +566,7 @@ export function resolveBrokerConfig(...sources: Record<string, string>[]): Broke
     offsetsRetentionMinutes: int('offsets.retention.minutes'),
     offsetsRetentionCheckIntervalMs: int('offsets.retention.check.interval.ms'),
     offsetMetadataMaxBytes: int('offset.metadata.max.bytes'),
+    offsetsCommitTimeoutMs: int('offsets.commit.timeout.ms'),
     groupInitialRebalanceDelayMs: int('group.initial.rebalance.delay.ms'),
     groupMinSessionTimeoutMs: int('group.min.session.timeout.ms'),
     groupMaxSessionTimeoutMs: int('group.max.session.timeout.ms'),

@@ -68,6 +68,11 @@ describe('DescribeConfigs entries', () => {
     ]);
   });
 
+  it('reads offsets.commit.timeout.ms (Kafka default 5000) for how long a commit waits for the ISR', () => {
+    assert.equal(resolveBrokerConfig({}).offsetsCommitTimeoutMs, 5000);
+    assert.equal(resolveBrokerConfig({ 'offsets.commit.timeout.ms': '1234' }).offsetsCommitTimeoutMs, 1234);
+  });
+
   it('refuses a broker setting Kafka would refuse at startup', () => {
     assert.throws(() => resolveBrokerConfig({ 'log.roll.hours': '0' }), {
       message: 'Invalid value 0 for configuration log.roll.hours: Value must be at least 1',
