@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { Connection } from '../../src/client/connection.js';
+import type { ITopicConfig } from 'kafkajs';
+import { Connection, type SendOptions } from '../../src/client/connection.js';
 import { errorNameOf } from '../../src/protocol/errors.js';
 import { DeleteRecords, DescribeProducers, ListOffsets } from '../../src/protocol/messages/index.js';
+import type { ApiSpec } from '../../src/protocol/schema/types.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster, zkReader } from '../helpers/cluster.js';
 import { DEBIAN_PYTHON } from '../helpers/paths.js';
@@ -40,6 +42,35 @@ test('admin requests in a cluster', { timeout: 300_000 }, async (t) => {
   const bootstrap = cluster.bootstrap();
   const zk = await zkReader(cluster);
   t.after(() => zk.close());
+
+  /** Creates topics through KafkaJS's admin client on broker 1, waiting for their leaders. */
+  const createTopics = async (topics: ITopicConfig[]) => {
+    const admin = kafkaFor(cluster.brokers.get(1)!.bootstrap).admin();
+    await admin.connect();
+    try {
+      await admin.createTopics({ topics, waitForLeaders: true });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  /** One request to broker `id` over a connection of its own. */
+  const ask = async (id: number, spec: ApiSpec, body: object, options?: SendOptions) => {
+    const [host, port] = cluster.brokers.get(id)!.bootstrap.split(':');
+    const c = await Connection.connect({ host: host!, port: Number(port) });
+    try {
+      return await c.send(spec, body, options);
+    } finally {
+      c.close();
+    }
+  };
+  /** DeleteRecords of partition 0 of `topic` below `offset`, asked of broker `id`. */
+  const deleteRecords = async (id: number, topic: string, offset: bigint) =>
+    (
+      await ask(id, DeleteRecords, {
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset }] }],
+        timeoutMs: 5000,
+      })
+    ).topics[0].partitions[0];
 
   await t.test('kafka-python: create_topics and create_partitions with assignments', async () => {
     const topic = uniqueTopic('manual-py');
@@ -96,24 +127,15 @@ print(json.dumps({"refused": refused}))`,
 
   await t.test('KafkaJS: createTopics with replicaAssignment', async () => {
     const topic = uniqueTopic('manual-js');
-    const admin = kafkaFor(cluster.brokers.get(1)!.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [
-          {
-            topic,
-            replicaAssignment: [
-              { partition: 0, replicas: [2, 1, 3] },
-              { partition: 1, replicas: [1, 3, 2] },
-            ],
-          },
+    await createTopics([
+      {
+        topic,
+        replicaAssignment: [
+          { partition: 0, replicas: [2, 1, 3] },
+          { partition: 1, replicas: [1, 3, 2] },
         ],
-        waitForLeaders: true,
-      });
-    } finally {
-      await admin.disconnect();
-    }
+      },
+    ]);
     const partitions = await partitionsOf(bootstrap, topic);
     assert.deepEqual(
       partitions.map((p) => p.replicas.map((r) => r.id)),
@@ -130,124 +152,63 @@ print(json.dumps({"refused": refused}))`,
 
   await t.test('only the leader answers ListOffsets, DeleteRecords and DescribeProducers', async () => {
     const topic = uniqueTopic('leader-only');
-    const admin = kafkaFor(cluster.brokers.get(1)!.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3] }] }],
-        waitForLeaders: true,
-      });
-      const producer = kafkaFor(cluster.brokers.get(1)!.bootstrap).producer();
-      await producer.connect();
-      await producer.send({ topic, acks: -1, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
-      await producer.disconnect();
-    } finally {
-      await admin.disconnect();
-    }
+    await createTopics([{ topic, replicaAssignment: [{ partition: 0, replicas: [2, 3] }] }]);
+    const producer = kafkaFor(cluster.brokers.get(1)!.bootstrap).producer();
+    await producer.connect();
+    await producer.send({ topic, acks: -1, messages: [{ value: 'a' }, { value: 'b' }, { value: 'c' }] });
+    await producer.disconnect();
     const leader = (await partitionsOf(bootstrap, topic))[0]!;
     assert.equal(leader.leader, 2);
-    const connect = (id: number) => {
-      const [host, port] = cluster.brokers.get(id)!.bootstrap.split(':');
-      return Connection.connect({ host: host!, port: Number(port) });
-    };
-    const listOffsets = async (id: number, currentLeaderEpoch: number) => {
-      const c = await connect(id);
-      try {
-        const r = await c.send(ListOffsets, {
-          replicaId: -1,
+    /** ListOffsets of partition 0 of the topic, asked of broker `id`. */
+    const listOffsets = async (id: number, timestamp: bigint, currentLeaderEpoch = -1, replicaId = -1) =>
+      (
+        await ask(id, ListOffsets, {
+          replicaId,
           isolationLevel: 0,
-          topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp: -1n }] }],
-        });
-        return r.topics[0].partitions[0];
-      } finally {
-        c.close();
-      }
-    };
-    const fromLeader = await listOffsets(2, -1);
+          topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch, timestamp }] }],
+        })
+      ).topics[0].partitions[0];
+    const latest = (id: number, currentLeaderEpoch = -1) => listOffsets(id, -1n, currentLeaderEpoch);
+    const fromLeader = await latest(2, -1);
     assert.equal(errorNameOf(fromLeader.errorCode), 'NONE');
     assert.equal(fromLeader.offset, 3n);
     const epoch = fromLeader.leaderEpoch as number;
     assert.ok(epoch >= 0, 'the latest offset carries the leader epoch');
-    assert.equal(errorNameOf((await listOffsets(2, epoch)).errorCode), 'NONE');
-    if (epoch > 0)
-      assert.equal(errorNameOf((await listOffsets(2, epoch - 1)).errorCode), 'FENCED_LEADER_EPOCH');
-    assert.equal(errorNameOf((await listOffsets(2, epoch + 1)).errorCode), 'UNKNOWN_LEADER_EPOCH');
-    assert.equal(errorNameOf((await listOffsets(3, -1)).errorCode), 'NOT_LEADER_OR_FOLLOWER', 'follower');
-    assert.equal(errorNameOf((await listOffsets(1, -1)).errorCode), 'NOT_LEADER_OR_FOLLOWER', 'no replica');
+    assert.equal(errorNameOf((await latest(2, epoch)).errorCode), 'NONE');
+    if (epoch > 0) assert.equal(errorNameOf((await latest(2, epoch - 1)).errorCode), 'FENCED_LEADER_EPOCH');
+    assert.equal(errorNameOf((await latest(2, epoch + 1)).errorCode), 'UNKNOWN_LEADER_EPOCH');
+    assert.equal(errorNameOf((await latest(3, -1)).errorCode), 'NOT_LEADER_OR_FOLLOWER', 'follower');
+    assert.equal(errorNameOf((await latest(1, -1)).errorCode), 'NOT_LEADER_OR_FOLLOWER', 'no replica');
 
-    const follower = await connect(3);
-    try {
-      const deleted = await follower.send(DeleteRecords, {
-        topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 1n }] }],
-        timeoutMs: 5000,
-      });
-      assert.equal(errorNameOf(deleted.topics[0].partitions[0].errorCode), 'NOT_LEADER_OR_FOLLOWER');
-      const producers = await follower.send(
-        DescribeProducers,
-        { topics: [{ name: topic, partitionIndexes: [0] }] },
-        { version: 0 },
-      );
-      assert.equal(errorNameOf(producers.topics[0].partitions[0].errorCode), 'NOT_LEADER_OR_FOLLOWER');
-    } finally {
-      follower.close();
-    }
-    const leaderConnection = await connect(2);
-    try {
-      const deleted = await leaderConnection.send(DeleteRecords, {
-        topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 1n }] }],
-        timeoutMs: 5000,
-      });
-      assert.equal(errorNameOf(deleted.topics[0].partitions[0].errorCode), 'NONE');
-      assert.equal(deleted.topics[0].partitions[0].lowWatermark, 1n);
-    } finally {
-      leaderConnection.close();
-    }
+    assert.equal(errorNameOf((await deleteRecords(3, topic, 1n)).errorCode), 'NOT_LEADER_OR_FOLLOWER');
+    const producers = await ask(
+      3,
+      DescribeProducers,
+      { topics: [{ name: topic, partitionIndexes: [0] }] },
+      {
+        version: 0,
+      },
+    );
+    assert.equal(errorNameOf(producers.topics[0].partitions[0].errorCode), 'NOT_LEADER_OR_FOLLOWER');
+    const deleted = await deleteRecords(2, topic, 1n);
+    assert.equal(errorNameOf(deleted.errorCode), 'NONE');
+    assert.equal(deleted.lowWatermark, 1n);
     // The answer waited for the in-sync follower: its log start has moved already (read on the
     // follower itself with the debugging replica id).
-    const followerConnection = await connect(3);
-    try {
-      const earliest = await followerConnection.send(ListOffsets, {
-        replicaId: -2,
-        isolationLevel: 0,
-        topics: [
-          { name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] },
-        ],
-      });
-      assert.equal(errorNameOf(earliest.topics[0].partitions[0].errorCode), 'NONE');
-      assert.equal(earliest.topics[0].partitions[0].offset, 1n);
-    } finally {
-      followerConnection.close();
-    }
+    const earliest = await listOffsets(3, -2n, -1, -2);
+    assert.equal(errorNameOf(earliest.errorCode), 'NONE');
+    assert.equal(earliest.offset, 1n);
   });
 
   await t.test('DeleteRecords on a compacted topic is a POLICY_VIOLATION', async () => {
     const topic = uniqueTopic('compacted');
-    const admin = kafkaFor(cluster.brokers.get(1)!.bootstrap).admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [
-          {
-            topic,
-            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-            replicaAssignment: [{ partition: 0, replicas: [1, 2] }],
-          },
-        ],
-        waitForLeaders: true,
-      });
-    } finally {
-      await admin.disconnect();
-    }
-    const [host, port] = cluster.brokers.get(1)!.bootstrap.split(':');
-    const c = await Connection.connect({ host: host!, port: Number(port) });
-    try {
-      const deleted = await c.send(DeleteRecords, {
-        topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 0n }] }],
-        timeoutMs: 5000,
-      });
-      assert.equal(errorNameOf(deleted.topics[0].partitions[0].errorCode), 'POLICY_VIOLATION');
-    } finally {
-      c.close();
-    }
+    await createTopics([
+      {
+        topic,
+        configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+        replicaAssignment: [{ partition: 0, replicas: [1, 2] }],
+      },
+    ]);
+    assert.equal(errorNameOf((await deleteRecords(1, topic, 0n)).errorCode), 'POLICY_VIOLATION');
   });
 });
