@@ -110,7 +110,15 @@ export interface ReplicaManagerOptions {
 }
 
 const CONSUMER_REPLICA_ID = -1;
-const EMPTY_RECORDS = Buffer.alloc(0);
+/** What a wait of `awaitHighWatermark` answers on success (no produce outcome to carry). */
+const REPLICATED: AppendOutcome = {
+  ok: true,
+  firstOffset: -1n,
+  lastOffset: -1n,
+  logAppendTimeMs: -1n,
+  recordCount: 0,
+  logStartOffset: -1n,
+};
 
 function keyOf(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -486,19 +494,24 @@ export class ReplicaManager implements ReplicaStateApplier {
       });
     });
     if (waits.length === 0) return [...outcomes];
+    return this.waitForHighWatermarks(waits, timeoutMs).then((replicated) => {
+      const merged = [...outcomes];
+      let next = 0;
+      merged.forEach((outcome, i) => {
+        if (outcome.ok) merged[i] = replicated[next++]!;
+      });
+      return merged;
+    });
+  }
+
+  /** A DelayedProduce over `waits` in the produce purgatory: each wait's outcome, in order. */
+  private waitForHighWatermarks(waits: readonly ProduceWait[], timeoutMs: number): Promise<AppendOutcome[]> {
     return new Promise((resolve) => {
       const op = new DelayedProduce(
         Math.max(0, timeoutMs),
         waits,
         (topic, partition) => this.partitions.get(keyOf(topic, partition)),
-        (replicated) => {
-          const merged = [...outcomes];
-          let next = 0;
-          merged.forEach((outcome, i) => {
-            if (outcome.ok) merged[i] = replicated[next++]!;
-          });
-          resolve(merged);
-        },
+        resolve,
       );
       this.producePurgatory.tryCompleteElseWatch(
         op,
@@ -517,16 +530,11 @@ export class ReplicaManager implements ReplicaStateApplier {
     waits: readonly { topic: string; partition: number; requiredOffset: bigint }[],
     timeoutMs: number,
   ): Promise<Map<string, string>> {
-    const appended: AppendOutcome[] = waits.map((w) => ({
-      ok: true,
-      firstOffset: w.requiredOffset - 1n,
-      lastOffset: w.requiredOffset - 1n,
-      logAppendTimeMs: -1n,
-      recordCount: 1,
-      logStartOffset: -1n,
-    }));
-    const entries = waits.map((w) => ({ topic: w.topic, partition: w.partition, records: EMPTY_RECORDS }));
-    const outcomes = await this.awaitReplication(entries, appended, timeoutMs);
+    // Only whether each wait succeeded is read back: the appended outcome is a stand-in.
+    const outcomes = await this.waitForHighWatermarks(
+      waits.map((w) => ({ ...w, appended: REPLICATED })),
+      timeoutMs,
+    );
     const failed = new Map<string, string>();
     outcomes.forEach((outcome, i) => {
       if (outcome.ok) return;
