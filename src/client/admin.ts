@@ -312,7 +312,9 @@ export class Admin {
           }
           throwIfError(5, `partition ${q.topic}-${q.partition}`); // LEADER_NOT_AVAILABLE: retried
         }
-        byLeader.set(leader, [...(byLeader.get(leader) ?? []), q]);
+        const forLeader = byLeader.get(leader);
+        if (forLeader) forLeader.push(q);
+        else byLeader.set(leader, [q]);
       }
       const answers = await Promise.all(
         [...byLeader].map(async ([leader, qs]) =>
