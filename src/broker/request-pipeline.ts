@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { ConnectionInfo, FrameProcessor } from '../net/connection.js';
-import { CloseConnectionError } from '../net/connection.js';
+import type { ConnectionInfo, FrameProcessor, ResponseFrame } from '../net/connection.js';
+import { CloseConnectionError, responseFrameBytes } from '../net/connection.js';
 import { decodeMessage, isFlexibleVersion } from '../protocol/codec.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { decodeRequestHeader, encodeResponseFrame } from '../protocol/header.js';
+import { decodeRequestHeader, encodeResponseChunks, encodeResponseFrame } from '../protocol/header.js';
 import { ApiVersions } from '../protocol/messages/api-versions.js';
 import type { Logger } from '../util/logger.js';
 import type { Handler, RequestContext } from './handlers/handler.js';
@@ -30,7 +30,7 @@ export class RequestPipeline implements FrameProcessor {
     this.quotas = quotas ? new RequestQuotas(quotas, () => clock.monotonicMs()) : undefined;
   }
 
-  process(frame: Buffer, connection: ConnectionInfo): Promise<Buffer | null> | Buffer | null {
+  process(frame: Buffer, connection: ConnectionInfo): Promise<ResponseFrame | null> | ResponseFrame | null {
     if (frame.length < 8) throw new CloseConnectionError(`request of ${frame.length} bytes is too short`);
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
@@ -107,13 +107,13 @@ export class RequestPipeline implements FrameProcessor {
     context: RequestContext,
     requestBytes: number,
     connection: ConnectionInfo,
-  ): Promise<Buffer | null> | Buffer | null {
+  ): Promise<ResponseFrame | null> | ResponseFrame | null {
     quotas.limitRequest(handler.api.apiKey, body, context);
     const metrics = this.services.metrics;
     const started = process.hrtime.bigint();
     const result = handler.handle(body, version, context);
     const syncNanos = Number(process.hrtime.bigint() - started);
-    const finish = (response: unknown): Promise<Buffer | null> | Buffer | null => {
+    const finish = (response: unknown): Promise<ResponseFrame | null> | ResponseFrame | null => {
       metrics?.requestCompleted(
         handler.api.name,
         version,
@@ -127,7 +127,7 @@ export class RequestPipeline implements FrameProcessor {
         {
           apiKey: handler.api.apiKey,
           requestBytes,
-          responseBytes: frame?.length ?? 0,
+          responseBytes: frame ? responseFrameBytes(frame) : 0,
           handlerNanos: syncNanos + Number(process.hrtime.bigint() - encodeStarted),
         },
         body,
@@ -145,9 +145,14 @@ export class RequestPipeline implements FrameProcessor {
     return result instanceof Promise ? result.then(finish) : finish(result);
   }
 
-  private encode(handler: Handler, version: number, correlationId: number, response: unknown): Buffer | null {
+  private encode(
+    handler: Handler,
+    version: number,
+    correlationId: number,
+    response: unknown,
+  ): ResponseFrame | null {
     if (response === undefined) return null;
-    return encodeResponseFrame(handler.api.response, version, correlationId, response as object);
+    return encodeResponseChunks(handler.api.response, version, correlationId, response as object);
   }
 
   /** The v0 body with error 35 and ApiVersions' own range, which every client can parse. */

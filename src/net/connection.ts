@@ -20,9 +20,23 @@ export interface ConnectionInfo {
   closeAfterResponses(): void;
 }
 
-/** Turns one request frame into a response frame (size-prefixed), or null when none is sent. */
+/**
+ * A size-prefixed response: one buffer, or pieces written back to back (large records are sent
+ * from the buffers they were read into, not copied into the frame).
+ */
+export type ResponseFrame = Buffer | readonly Buffer[];
+
+/** Bytes in a response frame. */
+export function responseFrameBytes(frame: ResponseFrame): number {
+  if (Buffer.isBuffer(frame)) return frame.length;
+  let n = 0;
+  for (const piece of frame) n += piece.length;
+  return n;
+}
+
+/** Turns one request frame into a response frame, or null when none is sent. */
 export interface FrameProcessor {
-  process(frame: Buffer, connection: ConnectionInfo): Promise<Buffer | null> | Buffer | null;
+  process(frame: Buffer, connection: ConnectionInfo): Promise<ResponseFrame | null> | ResponseFrame | null;
 }
 
 export interface ConnectionOptions {
@@ -36,7 +50,7 @@ export interface ConnectionOptions {
 interface Slot {
   readonly frameBytes: number;
   done: boolean;
-  response: Buffer | null;
+  response: ResponseFrame | null;
 }
 
 /** Monotonic milliseconds. */
@@ -221,7 +235,7 @@ export class Connection implements ConnectionInfo {
     const slot: Slot = { frameBytes: frame.length, done: false, response: null };
     this.slots.push(slot);
     this.inflightBytes += frame.length;
-    let result: Promise<Buffer | null> | Buffer | null;
+    let result: Promise<ResponseFrame | null> | ResponseFrame | null;
     try {
       result = this.processor.process(frame, this);
     } catch (err) {
@@ -238,7 +252,7 @@ export class Connection implements ConnectionInfo {
     }
   }
 
-  private complete(slot: Slot, response: Buffer | null): void {
+  private complete(slot: Slot, response: ResponseFrame | null): void {
     slot.done = true;
     slot.response = response;
     this.flush();
@@ -278,13 +292,14 @@ export class Connection implements ConnectionInfo {
    * Responses completed in the same tick (a pipelined burst of small requests, such as async offset
    * commits) leave in one writev instead of one system call each.
    */
-  private write(response: Buffer): void {
+  private write(response: ResponseFrame): void {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
       process.nextTick(this.uncork);
     }
-    this.socket.write(response);
+    if (Buffer.isBuffer(response)) this.socket.write(response);
+    else for (const piece of response) this.socket.write(piece);
   }
 
   private mustWait(): boolean {

@@ -289,15 +289,15 @@ function writeRecords(w: Writer, v: Buffer | readonly Buffer[] | null, flexible:
   if (Buffer.isBuffer(v)) {
     if (flexible) w.uvarint(v.length + 1);
     else w.int32(v.length);
-    w.raw(v);
+    w.bulk(v);
     return;
   }
   let total = 0;
   for (const chunk of v) total += chunk.length;
   if (flexible) w.uvarint(total + 1);
   else w.int32(total);
-  w.ensure(total);
-  for (const chunk of v) w.raw(chunk);
+  if (!w.gathers) w.ensure(total);
+  for (const chunk of v) w.bulk(chunk);
 }
 
 function arrayCodec(element: TypeCodec, flexible: boolean, nullable: boolean, path: string): TypeCodec {

@@ -77,7 +77,29 @@ export function encodeResponseFrame(
   correlationId: number,
   body: object,
 ): Buffer {
-  const w = new Writer();
+  return writeResponseFrame(new Writer(), spec, version, correlationId, body).finish();
+}
+
+/**
+ * A complete response frame whose large records are referenced rather than copied: one buffer, or
+ * the pieces to write back to back (see `Writer.gathering`).
+ */
+export function encodeResponseChunks(
+  spec: MessageSpec,
+  version: number,
+  correlationId: number,
+  body: object,
+): Buffer | Buffer[] {
+  return writeResponseFrame(Writer.gathering(), spec, version, correlationId, body).chunks();
+}
+
+function writeResponseFrame(
+  w: Writer,
+  spec: MessageSpec,
+  version: number,
+  correlationId: number,
+  body: object,
+): Writer {
   const sizeAt = w.reserveInt32();
   encodeResponseHeader(
     w,
@@ -85,8 +107,8 @@ export function encodeResponseFrame(
     responseHeaderIsFlexible(spec.apiKey, isFlexibleVersion(spec, version)),
   );
   writeMessage(spec, version, body, w);
-  w.patchInt32(sizeAt, w.offset - 4);
-  return w.finish();
+  w.patchInt32(sizeAt, w.length - 4);
+  return w;
 }
 
 /** A complete request frame: int32 size, request header, body. `header.apiKey` must match the spec. */
@@ -109,7 +131,7 @@ export function encodeRequestFrame(
   }
   encodeRequestHeader(w, full, isFlexibleVersion(spec, version));
   writeMessage(spec, version, body, w);
-  w.patchInt32(sizeAt, w.offset - 4);
+  w.patchInt32(sizeAt, w.length - 4);
   return w.finish();
 }
 

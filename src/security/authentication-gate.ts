@@ -5,7 +5,12 @@
  * does. An expired session (KIP-368) is closed at its next request unless it re-authenticates. A
  * failed login is answered, then the connection is closed.
  */
-import { CloseConnectionError, type ConnectionInfo, type FrameProcessor } from '../net/connection.js';
+import {
+  CloseConnectionError,
+  type ConnectionInfo,
+  type FrameProcessor,
+  type ResponseFrame,
+} from '../net/connection.js';
 import type { Logger } from '../util/logger.js';
 import { SaslAuthenticationError } from './sasl/sasl-server.js';
 
@@ -13,7 +18,7 @@ const API_VERSIONS = 18;
 const SASL_HANDSHAKE = 17;
 const SASL_AUTHENTICATE = 36;
 
-type Result = Promise<Buffer | null> | Buffer | null;
+type Result = Promise<ResponseFrame | null> | ResponseFrame | null;
 
 export class AuthenticationGate implements FrameProcessor {
   constructor(
@@ -67,7 +72,7 @@ export class AuthenticationGate implements FrameProcessor {
   }
 
   private afterwards(result: Result, connection: ConnectionInfo): Result {
-    const check = (response: Buffer | null) => {
+    const check = (response: ResponseFrame | null) => {
       const sasl = connection.session.sasl!;
       if (sasl.stage === 'failed') {
         this.logger.info(
