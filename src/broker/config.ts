@@ -246,7 +246,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     name: 'produce.validation.offload.bytes',
     type: 'int',
     default: '131072',
-    doc: 'Compressed produce batches from this size up are validated (inflated, checked, recompressed) on a worker thread, off the event loop; -1 validates every batch on the loop',
+    doc: 'Compressed produce batches, and old clients\' message sets and down-converted reads, from this size up are validated and converted on a worker thread, off the event loop; -1 keeps all of it on the loop',
   },
   {
     name: 'admin.listener',

@@ -1,6 +1,6 @@
-import type { OffloadedValidation } from '../storage/append-validation-pool.js';
 import type { AppendInfo, Log } from '../storage/log.js';
 import type { AppendOrigin } from '../storage/producer-state.js';
+import type { OffloadedValidation } from '../storage/record-worker-pool.js';
 import type { TimestampAndOffset } from '../storage/segment.js';
 import type { Clock } from '../util/clock.js';
 import { OffsetOutOfRangeError, SamsaError } from '../util/errors.js';

@@ -1,15 +1,16 @@
 import type { TopicRegistry } from '../broker/topic-registry.js';
 import type { ClientSecurity } from '../client/security.js';
 import { systemTimer, type Timer, type TimerTask } from '../group/timer.js';
+import { upConvertMessageSet } from '../protocol/records/legacy-conversion.js';
 import { batchesIn } from '../protocol/records/record-batch.js';
+import type { AppendInfo, Log } from '../storage/log.js';
 import {
-  type AppendValidationPool,
-  appendValidationPool,
   DEFAULT_OFFLOAD_THRESHOLD_BYTES,
   needsOffloadedValidation,
-  type OffloadedValidation,
-} from '../storage/append-validation-pool.js';
-import type { AppendInfo, Log } from '../storage/log.js';
+  type OffloadedLegacyAppend,
+  type RecordWorkerPool,
+  recordWorkerPool,
+} from '../storage/record-worker-pool.js';
 import type { TimestampAndOffset } from '../storage/segment.js';
 import type { AbortedTxn } from '../storage/txn-index.js';
 import type { MarkerPartitionLog } from '../txn/transaction-marker-writer.js';
@@ -34,6 +35,11 @@ export interface PartitionAppend {
   readonly topic: string;
   readonly partition: number;
   readonly records: Buffer;
+  /**
+   * The records are an old producer's message set (format v0/v1), converted to v2 batches before
+   * the append, as Kafka 3.x stores format v2 whatever the producer sent.
+   */
+  readonly legacy?: boolean;
 }
 
 export type AppendOutcome =
@@ -103,10 +109,13 @@ export interface ReplicaManagerOptions {
   readonly timer?: Timer;
   /** How followers secure their fetches from leaders (the inter-broker listener's protocol). */
   readonly interBrokerSecurity?: ClientSecurity;
-  /** Compressed batches from this size up are validated on a worker (default 128 KiB). */
+  /**
+   * Compressed batches, and old producers' message sets, from this size up are validated (and
+   * converted) on a worker (default 128 KiB).
+   */
   readonly offloadThresholdBytes?: number;
-  /** Where they are validated (default: the process's shared pool). */
-  readonly validationPool?: AppendValidationPool;
+  /** Where (default: the process's shared pool). */
+  readonly recordWorkers?: RecordWorkerPool;
 }
 
 const CONSUMER_REPLICA_ID = -1;
@@ -151,11 +160,11 @@ export class ReplicaManager implements ReplicaStateApplier {
   /** Per partition, the last append still waiting for its worker: later ones queue behind it. */
   private readonly appendsInFlight = new Map<string, Promise<void>>();
   private readonly offloadThresholdBytes: number;
-  private readonly validationPool: AppendValidationPool;
+  private readonly recordWorkers: RecordWorkerPool;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.offloadThresholdBytes = options.offloadThresholdBytes ?? DEFAULT_OFFLOAD_THRESHOLD_BYTES;
-    this.validationPool = options.validationPool ?? appendValidationPool();
+    this.recordWorkers = options.recordWorkers ?? recordWorkerPool();
     this.topics = options.topics;
     this.clock = options.clock;
     this.logger = options.logger;
@@ -407,21 +416,23 @@ export class ReplicaManager implements ReplicaStateApplier {
    * Appends each partition's batches on its leader and wakes waiting fetches. acks=all is refused
    * with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas; its wait for replication is
    * `awaitReplication`. Appends happen synchronously, unless a partition's records hold a large
-   * compressed batch: those are validated on a worker first (`AppendValidationPool`) and the
-   * result is a promise. Either way a partition's appends land in the order they were asked for:
-   * one arriving while an earlier one of the same partition waits for its worker queues behind it.
+   * compressed batch, or are an old producer's large message set: those are validated (and
+   * converted) on a worker first (`RecordWorkerPool`) and the result is a promise. Either way a
+   * partition's appends land in the order they were asked for: one arriving while an earlier one
+   * of the same partition waits for its worker queues behind it.
    */
   append(entries: readonly PartitionAppend[], requiredAcks = 1): AppendOutcome[] | Promise<AppendOutcome[]> {
     const outcomes: (AppendOutcome | Promise<AppendOutcome>)[] = entries.map((entry) => {
       const key = keyOf(entry.topic, entry.partition);
       const before = this.appendsInFlight.get(key);
       const where = `${entry.topic}-${entry.partition}`;
-      const log = needsOffloadedValidation(entry.records, this.offloadThresholdBytes)
-        ? this.leaderLogOf(entry)
-        : undefined;
+      const heavy = entry.legacy
+        ? entry.records.length >= this.offloadThresholdBytes
+        : needsOffloadedValidation(entry.records, this.offloadThresholdBytes);
+      const log = heavy ? this.leaderLogOf(entry) : undefined;
       const offload =
         log !== undefined
-          ? this.validationPool.validate(entry.records, log.config, where).catch((error: Error) => {
+          ? this.offload(entry, log).catch((error: Error) => {
               this.logger.warn({ partition: where, err: error.message }, 'validating on the event loop');
               return undefined;
             })
@@ -440,6 +451,13 @@ export class ReplicaManager implements ReplicaStateApplier {
     return Promise.all(outcomes);
   }
 
+  private offload(entry: PartitionAppend, log: Log): Promise<OffloadedLegacyAppend> {
+    const where = `${entry.topic}-${entry.partition}`;
+    return entry.legacy
+      ? this.recordWorkers.validate(entry.records, log.config, where, true)
+      : this.recordWorkers.validate(entry.records, log.config, where);
+  }
+
   /** The partition's log when this broker leads it; an append that cannot happen needs no worker. */
   private leaderLogOf(entry: PartitionAppend): Log | undefined {
     try {
@@ -452,11 +470,12 @@ export class ReplicaManager implements ReplicaStateApplier {
   private appendOne(
     entry: PartitionAppend,
     requiredAcks: number,
-    offloaded?: OffloadedValidation,
+    offloaded?: OffloadedLegacyAppend,
   ): AppendOutcome {
     try {
       const p = this.leaderOrThrow(entry.topic, entry.partition);
-      const info = p.appendAsLeader(entry.records, requiredAcks, 'client', offloaded);
+      const records = entry.legacy ? convertedLegacy(entry.records, offloaded) : entry.records;
+      const info = p.appendAsLeader(records, requiredAcks, 'client', offloaded);
       this.wake(entry.topic, entry.partition);
       return { ok: true, ...info };
     } catch (error) {
@@ -740,6 +759,13 @@ export class ReplicaManager implements ReplicaStateApplier {
     this.waiters.clear();
     for (const done of [...this.waiting]) done();
   }
+}
+
+/** An old producer's message set as v2 batches: as the worker converted it, or converted here. */
+function convertedLegacy(messageSet: Buffer, offloaded: OffloadedLegacyAppend | undefined): Buffer {
+  // The worker's conversion failed, or validation of what it converted: that is the answer.
+  if (offloaded?.error) throw offloaded.error;
+  return offloaded?.converted ?? upConvertMessageSet(messageSet);
 }
 
 /** Single node: there is no ISR to change (the only replica is the leader). */

@@ -14,8 +14,8 @@ import {
   RecordBatchView,
 } from '../protocol/records/record-batch.js';
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError, SamsaError } from '../util/errors.js';
-import type { OffloadedValidation } from './append-validation-pool.js';
 import { recordsIn } from './cleaner/batch-filter.js';
+import type { OffloadedValidation } from './record-worker-pool.js';
 
 /**
  * Checks a produce request's record batches before anything is written (the header-only part of
@@ -126,7 +126,7 @@ export interface ValidatedRecords {
  * minus offset assignment): header checks of every batch, then the records of compressed batches,
  * then recompression when the topic's compression.type names a codec other than the batch's.
  * Throws, and nothing is to be written, on the first bad batch.
- * `offloaded` is this same validation done on a worker (`AppendValidationPool`): when it ran
+ * `offloaded` is this same validation done on a worker (`RecordWorkerPool`): when it ran
  * against the current config, only the cheap header checks run again here.
  */
 export function validateRecordsForAppend(

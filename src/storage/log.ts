@@ -14,7 +14,6 @@ import {
   RecordTooLargeError,
 } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
-import type { OffloadedValidation } from './append-validation-pool.js';
 import { fsyncDirectory } from './checkpoint.js';
 import { foregroundActivity } from './foreground-activity.js';
 import { type EpochEndOffset, LeaderEpochFileCache } from './leader-epoch-cache.js';
@@ -24,6 +23,7 @@ import { LogTransactions } from './log-transactions.js';
 import { validateBatchesAsFollower, validateRecordsForAppend } from './log-validator.js';
 import { normalizeTopicId, readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
 import type { AppendOrigin } from './producer-state.js';
+import type { OffloadedValidation } from './record-worker-pool.js';
 import {
   deletableSegments,
   hasDeletePolicy,

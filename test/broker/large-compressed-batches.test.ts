@@ -8,7 +8,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { decodeResponseFrame, encodeRequestFrame } from '../../src/protocol/header.js';
 import { Produce } from '../../src/protocol/messages/produce.js';
 import { CompressionCodec } from '../../src/protocol/records/record-batch.js';
-import { appendValidationPool } from '../../src/storage/append-validation-pool.js';
+import { recordWorkerPool } from '../../src/storage/record-worker-pool.js';
 import { startBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from './raw-client.js';
 
@@ -72,7 +72,7 @@ describe('large compressed batches are validated off the event loop', { timeout:
       const small = encodeCompressedBatch(hexRecords('small', 3, 20), CompressionCodec.Gzip);
       const toRecompress = encodeCompressedBatch(hexRecords('re', 2000, 600), CompressionCodec.Zstd);
       assert.ok(big.length > 512 * 1024 && bad.length > 512 * 1024, `big batches of ${big.length} bytes`);
-      const completedBefore = appendValidationPool().completed;
+      const completedBefore = recordWorkerPool().completed;
       const requests: [string, number, Buffer][] = [
         ['pipelined', 0, big],
         ['pipelined', 0, small],
@@ -112,10 +112,7 @@ describe('large compressed batches are validated off the event loop', { timeout:
         [ErrorCode.NONE, 3003],
         [ErrorCode.NONE, 0],
       ]);
-      assert.ok(
-        appendValidationPool().completed >= completedBefore + 3,
-        'the large batches went to a worker',
-      );
+      assert.ok(recordWorkerPool().completed >= completedBefore + 3, 'the large batches went to a worker');
 
       const keys = await consumeKeys(t.bootstrap, 'pipelined', 0);
       const expected = [
@@ -139,7 +136,7 @@ describe('large compressed batches are validated off the event loop', { timeout:
     const admin = await RawClient.open(t.bootstrap);
     assert.equal(await admin.createTopic(topic, 1), ErrorCode.NONE);
     admin.close();
-    const completedBefore = appendValidationPool().completed;
+    const completedBefore = recordWorkerPool().completed;
     const bigCount = 20_000;
     const bigLines = Array.from(
       { length: bigCount },
@@ -175,10 +172,7 @@ describe('large compressed batches are validated off the event loop', { timeout:
       ]),
       produce('none', smallLines, ['-X', 'linger.ms=0', '-X', 'batch.num.messages=1']),
     ]);
-    assert.ok(
-      appendValidationPool().completed > completedBefore,
-      'kcat sent batches large enough for a worker',
-    );
+    assert.ok(recordWorkerPool().completed > completedBefore, 'kcat sent batches large enough for a worker');
     const keys = await consumeKeys(t.bootstrap, topic, 0);
     assert.equal(keys.length, bigCount + smallCount);
     const big = keys.filter((k) => k.startsWith('big-'));

@@ -6,6 +6,7 @@ import { downConvertRecords } from '../../protocol/records/legacy-conversion.js'
 import type { LegacyMagic } from '../../protocol/records/legacy-message-set.js';
 import { AclOperation } from '../../security/authorizer/acl.js';
 import type { LogConfig } from '../../storage/log-config.js';
+import { recordWorkerPool } from '../../storage/record-worker-pool.js';
 import { SamsaError } from '../../util/errors.js';
 import { clusterAuthorized, topicAuthorizationFailed, topicAuthorized } from './authorize.js';
 import { errorCodeFor } from './error-code.js';
@@ -60,7 +61,8 @@ function convertOutcome(
   fetchOffset: bigint,
   config: LogConfig | undefined,
   fromFollower: boolean,
-): FetchOutcome {
+  workerThresholdBytes: number,
+): FetchOutcome | Promise<FetchOutcome> {
   if (config === undefined) return outcome;
   if (version < FIRST_ZSTD_VERSION && config.compressionType === 'zstd') {
     return {
@@ -80,12 +82,24 @@ function convertOutcome(
     };
   }
   if (!outcome.ok || version > LAST_LEGACY_VERSION || outcome.records.length === 0) return outcome;
-  try {
-    return { ...outcome, records: downConvertRecords(outcome.records, legacyMagicFor(version), fetchOffset) };
-  } catch (error) {
+  const magic = legacyMagicFor(version);
+  const converted = (records: Buffer): FetchOutcome => ({ ...outcome, records });
+  const failed = (error: unknown): FetchOutcome => {
     if (!(error instanceof SamsaError)) throw error;
     return { ok: false, error };
-  }
+  };
+  const inline = () => {
+    try {
+      return converted(downConvertRecords(outcome.records, magic, fetchOffset));
+    } catch (error) {
+      return failed(error);
+    }
+  };
+  // Inflating and re-encoding a large read would hold the event loop: a worker does it.
+  if (outcome.records.length < workerThresholdBytes) return inline();
+  return recordWorkerPool()
+    .downConvert(outcome.records, magic, fetchOffset)
+    .then(converted, (error: Error) => (error instanceof SamsaError ? failed(error) : inline()));
 }
 
 function partitionData(partition: number, outcome: FetchOutcome, readCommitted: boolean) {
@@ -170,23 +184,33 @@ export const fetchHandler: Handler<FetchRequest> = {
       partitions,
     });
     const metrics = context.services.metrics;
+    const threshold = context.services.config.produceValidationOffloadBytes;
     let next = 0;
+    const answers = request.topics.map((t) =>
+      t.partitions.map((p) =>
+        denied.has(t.topic)
+          ? ({ ok: false, error: topicAuthorizationFailed(t.topic, 'read') } as const)
+          : convertOutcome(
+              outcomes[next++]!,
+              version,
+              p.fetchOffset,
+              context.services.logs.get(t.topic, p.partition)?.config,
+              fromFollower,
+              threshold,
+            ),
+      ),
+    );
+    const converted = answers.some((partitions) => partitions.some((a) => a instanceof Promise))
+      ? await Promise.all(answers.map((partitions) => Promise.all(partitions)))
+      : (answers as FetchOutcome[][]);
     return {
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       sessionId: 0,
-      responses: request.topics.map((t) => ({
+      responses: request.topics.map((t, i) => ({
         topic: t.topic,
-        partitions: t.partitions.map((p) => {
-          const outcome = denied.has(t.topic)
-            ? ({ ok: false, error: topicAuthorizationFailed(t.topic, 'read') } as const)
-            : convertOutcome(
-                outcomes[next++]!,
-                version,
-                p.fetchOffset,
-                context.services.logs.get(t.topic, p.partition)?.config,
-                (request.replicaId ?? -1) >= 0,
-              );
+        partitions: t.partitions.map((p, j) => {
+          const outcome = converted[i]![j]!;
           if (outcome.ok) metrics?.fetched(t.topic, outcome.records.length);
           else metrics?.fetchFailed(t.topic);
           return partitionData(p.partition, outcome, isolationLevel === 1);

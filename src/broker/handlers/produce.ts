@@ -3,7 +3,6 @@ import type { BrokerMetrics } from '../../metrics/broker-metrics.js';
 import { UnsupportedCompressionTypeError } from '../../protocol/compression/unsupported-compression.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Produce } from '../../protocol/messages/produce.js';
-import { upConvertMessageSet } from '../../protocol/records/legacy-conversion.js';
 import {
   batchesIn,
   CompressionCodec,
@@ -50,17 +49,17 @@ const FIRST_ZSTD_VERSION = 7;
 const BAD_INPUT_ERRORS = new Set(['CORRUPT_MESSAGE', 'INVALID_RECORD', 'UNSUPPORTED_COMPRESSION_TYPE']);
 
 /**
- * The partition's records in the form the log takes (v2 batches): an old client's message set is
- * converted, as Kafka 3.x stores message format v2 whatever the producer sent. Throws
- * CorruptRecordError / InvalidRecordError on data that cannot be read.
+ * The partition's records for the append: an old client's message set is marked `legacy`, and
+ * converted by the append, as Kafka 3.x stores message format v2 whatever the producer sent.
+ * Throws InvalidRecordError / UnsupportedCompressionTypeError on data this version cannot carry.
  */
-function recordsForLog(records: Buffer, version: number): Buffer {
+function recordsForLog(records: Buffer, version: number): { records: Buffer; legacy?: true } {
   const magic = records.length > MAGIC_OFFSET ? records.readInt8(MAGIC_OFFSET) : -1;
   if (version <= LAST_LEGACY_VERSION) {
     if (magic === CURRENT_MAGIC) {
       throw new InvalidRecordError(`Produce v${version} cannot carry message format v2 batches`);
     }
-    return upConvertMessageSet(records);
+    return { records, legacy: true };
   }
   if (version < FIRST_ZSTD_VERSION) {
     for (const batch of batchesIn(records)) {
@@ -71,7 +70,7 @@ function recordsForLog(records: Buffer, version: number): Buffer {
       }
     }
   }
-  return records;
+  return { records };
 }
 
 function partitionResponse(index: number, outcome: AppendOutcome) {
@@ -163,7 +162,7 @@ function recordProduceMetrics(
  * compressed batches are validated on a worker first, and later appends to that partition wait
  * for them (ReplicaManager.append). acks=0 gets no answer;
  * acks=all is answered once the ISR has the batches (or the request's timeout passes).
- * v0-v2 (message formats v0/v1) are converted to v2 batches first.
+ * v0-v2 (message formats v0/v1) are converted to v2 batches by the append (on a worker when large).
  */
 export const produceHandler: Handler<ProduceRequest> = {
   api: Produce,
@@ -202,11 +201,7 @@ export const produceHandler: Handler<ProduceRequest> = {
           rejected.set(key, refusal);
         } else {
           try {
-            appends.push({
-              topic: topic.name,
-              partition: p.index,
-              records: recordsForLog(p.records, version),
-            });
+            appends.push({ topic: topic.name, partition: p.index, ...recordsForLog(p.records, version) });
           } catch (error) {
             if (!(error instanceof SamsaError)) throw error;
             rejected.set(key, error);

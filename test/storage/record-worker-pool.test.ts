@@ -3,8 +3,8 @@ import { after, describe, it } from 'node:test';
 import { encodeCompressedBatch } from '../../src/protocol/compression/compressed-batch.js';
 import { CompressionCodec, RecordBatchView } from '../../src/protocol/records/record-batch.js';
 import { decodeRecordsBody, encodeRecordBatch } from '../../src/protocol/records/records.js';
-import { AppendValidationPool, needsOffloadedValidation } from '../../src/storage/append-validation-pool.js';
 import { validateRecordsForAppend } from '../../src/storage/log-validator.js';
+import { needsOffloadedValidation, RecordWorkerPool } from '../../src/storage/record-worker-pool.js';
 import { InvalidRecordError } from '../../src/util/errors.js';
 
 const records = (count: number, opts: { badDeltaAt?: number; keyless?: boolean } = {}) =>
@@ -18,8 +18,8 @@ const records = (count: number, opts: { badDeltaAt?: number; keyless?: boolean }
 
 const config = { maxMessageBytes: 1 << 20, compressionType: 'producer' };
 
-describe('AppendValidationPool', () => {
-  const pool = new AppendValidationPool(1);
+describe('RecordWorkerPool', () => {
+  const pool = new RecordWorkerPool(1);
   after(() => pool.close());
 
   it('picks only records that hold a compressed batch of the threshold size', () => {
@@ -90,7 +90,7 @@ describe('AppendValidationPool', () => {
   });
 
   it('refuses work once closed', async () => {
-    const closed = new AppendValidationPool(1);
+    const closed = new RecordWorkerPool(1);
     await closed.close();
     await assert.rejects(closed.validate(Buffer.alloc(0), config, 't-0'));
   });
