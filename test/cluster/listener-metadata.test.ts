@@ -1,0 +1,215 @@
+/**
+ * Metadata for a client on a listener that not every broker has. Brokers 1 and 2 listen on
+ * PLAINTEXT and EXTERNAL, broker 3 on PLAINTEXT only. A client on EXTERNAL is answered as Kafka's
+ * ZooKeeper-mode metadata cache answers it: only brokers 1 and 2 are listed; a partition led by
+ * broker 3 has leader -1 with LISTENER_NOT_FOUND from Metadata v6 (LEADER_NOT_AVAILABLE before);
+ * and v0 alone leaves replica 3 out of replicas and ISR, with REPLICA_NOT_AVAILABLE where the
+ * leader is reachable.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+import { Connection } from '../../src/client/connection.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { Metadata } from '../../src/protocol/messages/index.js';
+import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
+import { startCluster } from '../helpers/cluster.js';
+import { python } from '../helpers/python-client.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const run = promisify(execFile);
+
+const PROTOCOL_MAP = 'PLAINTEXT:PLAINTEXT,EXTERNAL:PLAINTEXT';
+
+interface PartitionAnswer {
+  errorCode: number;
+  partitionIndex: number;
+  leaderId: number;
+  replicaNodes: number[];
+  isrNodes: number[];
+}
+
+interface MetadataAnswer {
+  brokers: { nodeId: number; host: string; port: number }[];
+  topics: { errorCode: number; name: string; partitions: PartitionAnswer[] }[];
+}
+
+/** Metadata of `topic` at `version`, asked over its own connection to `address`. */
+async function metadataAt(address: string, topic: string, version: number): Promise<MetadataAnswer> {
+  const [host, port] = address.split(':');
+  const c = await Connection.connect({ host: host!, port: Number(port) });
+  try {
+    return await c.send(
+      Metadata,
+      { topics: [{ name: topic }], allowAutoTopicCreation: false },
+      {
+        version,
+      },
+    );
+  } finally {
+    c.close();
+  }
+}
+
+/** The partitions of the topic's one entry, by index, as [error, leader, replicas, isr]. */
+function summary(answer: MetadataAnswer): [number, number, number[], number[]][] {
+  return [...answer.topics[0]!.partitions]
+    .sort((a, b) => a.partitionIndex - b.partitionIndex)
+    .map((p) => [p.errorCode, p.leaderId, [...p.replicaNodes], [...p.isrNodes]]);
+}
+
+test('metadata on a listener one broker lacks', { timeout: 300_000 }, async (t) => {
+  const cluster = await startCluster({
+    brokers: 2,
+    config: {
+      listeners: 'PLAINTEXT://127.0.0.1:0,EXTERNAL://127.0.0.1:0',
+      'listener.security.protocol.map': PROTOCOL_MAP,
+      'inter.broker.listener.name': 'PLAINTEXT',
+    },
+  });
+  t.after(() => cluster.cleanup());
+  await cluster.startBroker(3, { config: { listeners: 'PLAINTEXT://127.0.0.1:0' } });
+  const plain = (id: number) => cluster.brokers.get(id)!.listeners.PLAINTEXT!;
+  const external = (id: number) => cluster.brokers.get(id)!.listeners.EXTERNAL!;
+  assert.equal(cluster.brokers.get(3)!.listeners.EXTERNAL, undefined);
+
+  // p0 is led by 1 with replica 2; p1 is led by 3, the broker without EXTERNAL; p2 is led by 1
+  // with replica 3.
+  const topic = uniqueTopic('listener-md');
+  const admin = kafkaFor(plain(1)).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [
+        {
+          topic,
+          replicaAssignment: [
+            { partition: 0, replicas: [1, 2] },
+            { partition: 1, replicas: [3, 1] },
+            { partition: 2, replicas: [1, 3] },
+          ],
+        },
+      ],
+      waitForLeaders: true,
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  const replicated = await waitFor(
+    async () => {
+      const md = await metadataAt(plain(1), topic, 12);
+      const ps = summary(md);
+      return ps.length === 3 && ps.every(([, , replicas, isr]) => isr.length === replicas.length)
+        ? md
+        : undefined;
+    },
+    { timeoutMs: 30_000, description: 'every replica in the ISR' },
+  );
+
+  await t.test('on PLAINTEXT every broker and every leader is reachable', () => {
+    assert.deepEqual(replicated.brokers.map((b) => b.nodeId).sort(), [1, 2, 3]);
+    assert.deepEqual(summary(replicated), [
+      [ErrorCode.NONE, 1, [1, 2], [1, 2]],
+      [ErrorCode.NONE, 3, [3, 1], [3, 1]],
+      [ErrorCode.NONE, 1, [1, 3], [1, 3]],
+    ]);
+  });
+
+  await t.test('on EXTERNAL, Samsa answers each version as Kafka does', async () => {
+    for (let version = 0; version <= 12; version++) {
+      const md = await metadataAt(external(1), topic, version);
+      assert.deepEqual(
+        md.brokers.map((b) => [b.nodeId, `${b.host}:${b.port}`]),
+        [
+          [1, external(1)],
+          [2, external(2)],
+        ],
+        `v${version}: only the brokers with EXTERNAL, at their EXTERNAL addresses`,
+      );
+      const expected: [number, number, number[], number[]][] =
+        version === 0
+          ? [
+              [ErrorCode.NONE, 1, [1, 2], [1, 2]],
+              [ErrorCode.LEADER_NOT_AVAILABLE, -1, [1], [1]],
+              [ErrorCode.REPLICA_NOT_AVAILABLE, 1, [1], [1]],
+            ]
+          : [
+              [ErrorCode.NONE, 1, [1, 2], [1, 2]],
+              [
+                version >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE,
+                -1,
+                [3, 1],
+                [3, 1],
+              ],
+              [ErrorCode.NONE, 1, [1, 3], [1, 3]],
+            ];
+      assert.deepEqual(summary(md), expected, `v${version}`);
+    }
+  });
+
+  await t.test(
+    'kafka-python (Metadata v5) is told LEADER_NOT_AVAILABLE for the partition led by 3',
+    async () => {
+      const out = await python(
+        `import json, os
+from kafka.admin import KafkaAdminClient
+admin = KafkaAdminClient(bootstrap_servers=os.environ["BOOTSTRAP"])
+topic = admin.describe_topics([os.environ["TOPIC"]])[0]
+brokers = admin.describe_cluster()["brokers"]
+admin.close()
+print(json.dumps({"brokers": sorted(b["node_id"] for b in brokers),
+  "partitions": sorted([p["partition"], p["error_code"], p["leader"]] for p in topic["partitions"])}))`,
+        external(2),
+        { TOPIC: topic },
+      );
+      assert.deepEqual(out.brokers, [1, 2]);
+      assert.deepEqual(out.partitions, [
+        [0, ErrorCode.NONE, 1],
+        [1, ErrorCode.LEADER_NOT_AVAILABLE, -1],
+        [2, ErrorCode.NONE, 1],
+      ]);
+    },
+  );
+
+  await t.test('KafkaJS (Metadata v6) is told LISTENER_NOT_FOUND', async () => {
+    const kafkajs = kafkaFor(external(1)).admin();
+    await kafkajs.connect();
+    try {
+      // KafkaJS fails a metadata answer on the first partition error it finds.
+      await assert.rejects(kafkajs.fetchTopicMetadata({ topics: [topic] }), {
+        name: 'KafkaJSProtocolError',
+        type: 'LISTENER_NOT_FOUND',
+        code: 72,
+      });
+    } finally {
+      await kafkajs.disconnect();
+    }
+  });
+
+  await t.test(
+    'kcat (librdkafka, Metadata v4) lists the EXTERNAL brokers, no leader for the partition led by 3',
+    async () => {
+      const { stdout } = await run('kcat', ['-L', '-J', '-b', external(1), '-t', topic, '-m', '10'], {
+        timeout: 30_000,
+      });
+      const md = JSON.parse(stdout) as {
+        brokers: { id: number; name: string }[];
+        topics: { partitions: { partition: number; leader: number; error?: string }[] }[];
+      };
+      assert.deepEqual(md.brokers.map((b) => [b.id, b.name]).sort(), [
+        [1, external(1)],
+        [2, external(2)],
+      ]);
+      const partitions = [...md.topics[0]!.partitions].sort((a, b) => a.partition - b.partition);
+      assert.deepEqual(
+        partitions.map((p) => [p.leader, p.error]),
+        [
+          [1, undefined],
+          [-1, 'Broker: Leader not available'],
+          [1, undefined],
+        ],
+      );
+    },
+  );
+});
