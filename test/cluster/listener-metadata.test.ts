@@ -31,6 +31,7 @@ interface PartitionAnswer {
 }
 
 interface MetadataAnswer {
+  controllerId: number;
   brokers: { nodeId: number; host: string; port: number }[];
   topics: { errorCode: number; name: string; partitions: PartitionAnswer[] }[];
 }
@@ -127,6 +128,8 @@ test('metadata on a listener one broker lacks', { timeout: 300_000 }, async (t) 
         ],
         `v${version}: only the brokers with EXTERNAL, at their EXTERNAL addresses`,
       );
+      // As Kafka, the controller is named whatever its listeners (v1+).
+      if (version >= 1) assert.equal(md.controllerId, replicated.controllerId, `v${version} controller`);
       const expected: [number, number, number[], number[]][] =
         version === 0
           ? [
