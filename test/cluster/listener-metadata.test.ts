@@ -76,8 +76,9 @@ test('metadata on a listener one broker lacks', { timeout: 300_000 }, async (t) 
   assert.equal(cluster.brokers.get(3)!.listeners.EXTERNAL, undefined);
 
   // p0 is led by 1 with replica 2; p1 is led by 3, the broker without EXTERNAL; p2 is led by 1
-  // with replica 3.
+  // with replica 3. The second topic lives on 3 alone.
   const topic = uniqueTopic('listener-md');
+  const solo = uniqueTopic('listener-solo');
   const admin = kafkaFor(plain(1)).admin();
   await admin.connect();
   try {
@@ -91,6 +92,7 @@ test('metadata on a listener one broker lacks', { timeout: 300_000 }, async (t) 
             { partition: 2, replicas: [1, 3] },
           ],
         },
+        { topic: solo, replicaAssignment: [{ partition: 0, replicas: [3] }] },
       ],
       waitForLeaders: true,
     });
@@ -148,6 +150,12 @@ test('metadata on a listener one broker lacks', { timeout: 300_000 }, async (t) 
               [ErrorCode.NONE, 1, [1, 3], [1, 3]],
             ];
       assert.deepEqual(summary(md), expected, `v${version}`);
+      const notFound = version >= 6 ? ErrorCode.LISTENER_NOT_FOUND : ErrorCode.LEADER_NOT_AVAILABLE;
+      assert.deepEqual(
+        summary(await metadataAt(external(1), solo, version)),
+        [[notFound, -1, version === 0 ? [] : [3], version === 0 ? [] : [3]]],
+        `v${version} ${solo}`,
+      );
     }
   });
 
@@ -215,4 +223,27 @@ print(json.dumps({"brokers": sorted(b["node_id"] for b in brokers),
       );
     },
   );
+
+  await t.test('once broker 3 is down its partitions have no leader: LEADER_NOT_AVAILABLE', async () => {
+    await cluster.brokers.get(3)!.kill();
+    // p1 fails over to 1; the second topic has no replica left.
+    await waitFor(
+      async () => {
+        const md = await metadataAt(plain(1), topic, 12);
+        return md.brokers.length === 2 && summary(md)[1]![1] === 1;
+      },
+      { timeoutMs: 30_000, description: 'broker 3 gone and partition 1 led by 1' },
+    );
+    for (const version of [0, 5, 6, 12]) {
+      const [p0, p1, p2] = summary(await metadataAt(external(1), topic, version));
+      assert.deepEqual(p0, [ErrorCode.NONE, 1, [1, 2], [1, 2]], `v${version} p0`);
+      // A replica that is down: listed from v1, left out in v0.
+      const missingReplica = version === 0 ? ErrorCode.REPLICA_NOT_AVAILABLE : ErrorCode.NONE;
+      assert.deepEqual(p1, [missingReplica, 1, version === 0 ? [1] : [3, 1], [1]], `v${version} p1`);
+      assert.deepEqual(p2!.slice(0, 2), [missingReplica, 1], `v${version} p2`);
+      // A leader that is down is not a missing listener, whatever the version.
+      const [alone] = summary(await metadataAt(external(1), solo, version));
+      assert.deepEqual(alone!.slice(0, 2), [ErrorCode.LEADER_NOT_AVAILABLE, -1], `v${version} ${solo}`);
+    }
+  });
 });
