@@ -4,15 +4,18 @@
  * ZooKeeper-mode metadata cache answers it: only brokers 1 and 2 are listed; a partition led by
  * broker 3 has leader -1 with LISTENER_NOT_FOUND from Metadata v6 (LEADER_NOT_AVAILABLE before);
  * and v0 alone leaves replica 3 out of replicas and ISR, with REPLICA_NOT_AVAILABLE where the
- * leader is reachable.
+ * leader is reachable. A leader that is down is LEADER_NOT_AVAILABLE at every version, and a group
+ * coordinator on broker 3 is COORDINATOR_NOT_AVAILABLE on EXTERNAL.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { Connection } from '../../src/client/connection.js';
+import { OFFSETS_TOPIC_NAME } from '../../src/cluster/internal-topics.js';
+import { partitionForKey } from '../../src/group/group-metadata-manager.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { Metadata } from '../../src/protocol/messages/index.js';
+import { FindCoordinator, Metadata } from '../../src/protocol/messages/index.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster } from '../helpers/cluster.js';
 import { python } from '../helpers/python-client.js';
@@ -48,6 +51,22 @@ async function metadataAt(address: string, topic: string, version: number): Prom
         version,
       },
     );
+  } finally {
+    c.close();
+  }
+}
+
+/** FindCoordinator (v3, one key) of group `group`, asked of `address`. */
+async function coordinatorAt(address: string, group: string) {
+  const [host, port] = address.split(':');
+  const c = await Connection.connect({ host: host!, port: Number(port) });
+  try {
+    const res = await c.send(FindCoordinator, { key: group, keyType: 0 }, { version: 3 });
+    return {
+      errorCode: res.errorCode as number,
+      nodeId: res.nodeId as number,
+      address: `${res.host}:${res.port}`,
+    };
   } finally {
     c.close();
   }
@@ -221,6 +240,44 @@ print(json.dumps({"brokers": sorted(b["node_id"] for b in brokers),
           [1, undefined],
         ],
       );
+    },
+  );
+
+  await t.test(
+    'FindCoordinator on EXTERNAL: COORDINATOR_NOT_AVAILABLE for a coordinator on broker 3',
+    async () => {
+      // The first lookup creates the offsets topic; wait until each of its partitions has a leader.
+      const offsetsLeaders = await waitFor(
+        async () => {
+          await coordinatorAt(plain(1), 'probe');
+          const ps = summary(await metadataAt(plain(1), OFFSETS_TOPIC_NAME, 12));
+          return ps.length > 0 && ps.every(([error]) => error === ErrorCode.NONE)
+            ? ps.map(([, leader]) => leader)
+            : undefined;
+        },
+        { timeoutMs: 30_000, description: 'the offsets topic with a leader on every partition' },
+      );
+      const groupLedBy = (wanted: (leader: number) => boolean) => {
+        for (let i = 0; i < 1000; i++) {
+          const group = `group-${i}`;
+          if (wanted(offsetsLeaders[partitionForKey(group, offsetsLeaders.length)]!)) return group;
+        }
+        throw new Error(`no group found for offsets partitions led by ${offsetsLeaders}`);
+      };
+      const onThree = groupLedBy((leader) => leader === 3);
+      const elsewhere = groupLedBy((leader) => leader !== 3);
+      assert.deepEqual(await coordinatorAt(plain(1), onThree), {
+        errorCode: ErrorCode.NONE,
+        nodeId: 3,
+        address: plain(3),
+      });
+      assert.equal(
+        (await coordinatorAt(external(1), onThree)).errorCode,
+        ErrorCode.COORDINATOR_NOT_AVAILABLE,
+      );
+      const found = await coordinatorAt(external(1), elsewhere);
+      assert.equal(found.errorCode, ErrorCode.NONE);
+      assert.equal(found.address, external(found.nodeId));
     },
   );
 
