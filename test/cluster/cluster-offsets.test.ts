@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Connection } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ListOffsets, Metadata } from '../../src/protocol/messages/index.js';
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster } from '../helpers/cluster.js';
 import { python } from '../helpers/python-client.js';
+import { requestOnce } from '../helpers/request-once.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const RECORDS_PER_PARTITION = 10;
@@ -20,15 +20,8 @@ test('offset lookups and DeleteRecords with leaders on three brokers', { timeout
   t.after(() => cluster.cleanup());
   const bootstrap = cluster.bootstrap();
   /** One request to broker `id` over a connection of its own. */
-  const ask = async (id: number, spec: typeof Metadata | typeof ListOffsets, body: object) => {
-    const [host, port] = cluster.brokers.get(id)!.bootstrap.split(':');
-    const c = await Connection.connect({ host: host!, port: Number(port) });
-    try {
-      return await c.send(spec, body);
-    } finally {
-      c.close();
-    }
-  };
+  const ask = (id: number, spec: typeof Metadata | typeof ListOffsets, body: object) =>
+    requestOnce(cluster.brokers.get(id)!.bootstrap, spec, body);
 
   const topic = uniqueTopic('spread-offsets');
   const kafka = kafkaFor(cluster.brokers.get(1)!.bootstrap);

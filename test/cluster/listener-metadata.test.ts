@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { Connection } from '../../src/client/connection.js';
 import { OFFSETS_TOPIC_NAME } from '../../src/cluster/internal-topics.js';
 import { partitionForKey } from '../../src/group/group-metadata-manager.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
@@ -19,6 +18,7 @@ import { FindCoordinator, Metadata } from '../../src/protocol/messages/index.js'
 import { kafkaFor, uniqueTopic } from '../compat/kafkajs-client.js';
 import { startCluster } from '../helpers/cluster.js';
 import { python } from '../helpers/python-client.js';
+import { requestOnce } from '../helpers/request-once.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const run = promisify(execFile);
@@ -40,36 +40,23 @@ interface MetadataAnswer {
 }
 
 /** Metadata of `topic` at `version`, asked over its own connection to `address`. */
-async function metadataAt(address: string, topic: string, version: number): Promise<MetadataAnswer> {
-  const [host, port] = address.split(':');
-  const c = await Connection.connect({ host: host!, port: Number(port) });
-  try {
-    return await c.send(
-      Metadata,
-      { topics: [{ name: topic }], allowAutoTopicCreation: false },
-      {
-        version,
-      },
-    );
-  } finally {
-    c.close();
-  }
+function metadataAt(address: string, topic: string, version: number): Promise<MetadataAnswer> {
+  return requestOnce(
+    address,
+    Metadata,
+    { topics: [{ name: topic }], allowAutoTopicCreation: false },
+    { version },
+  );
 }
 
 /** FindCoordinator (v3, one key) of group `group`, asked of `address`. */
 async function coordinatorAt(address: string, group: string) {
-  const [host, port] = address.split(':');
-  const c = await Connection.connect({ host: host!, port: Number(port) });
-  try {
-    const res = await c.send(FindCoordinator, { key: group, keyType: 0 }, { version: 3 });
-    return {
-      errorCode: res.errorCode as number,
-      nodeId: res.nodeId as number,
-      address: `${res.host}:${res.port}`,
-    };
-  } finally {
-    c.close();
-  }
+  const res = await requestOnce(address, FindCoordinator, { key: group, keyType: 0 }, { version: 3 });
+  return {
+    errorCode: res.errorCode as number,
+    nodeId: res.nodeId as number,
+    address: `${res.host}:${res.port}`,
+  };
 }
 
 /** The partitions of the topic's one entry, by index, as [error, leader, replicas, isr]. */
