@@ -1,5 +1,6 @@
 import type { ClusterMetadata } from '../../cluster/cluster-metadata.js';
 import type { TopicMetadata } from '../../cluster/metadata-store.js';
+import type { PartitionState } from '../../cluster/partition-state.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { Metadata } from '../../protocol/messages/metadata.js';
 import { AclOperation, ResourceType } from '../../security/authorizer/acl.js';
@@ -23,30 +24,80 @@ interface MetadataRequestTopic {
 }
 
 /**
- * A topic's partitions as the controller decided them: leader, epoch, replicas, ISR, and the
- * replicas on brokers that are not alive. A partition without a leader answers
- * LEADER_NOT_AVAILABLE, which clients retry.
+ * The cluster as a client on one listener sees it, Kafka's `ZkMetadataCache` view: the live
+ * brokers, and the address of each live broker that has the listener the request came in on.
  */
-function topicEntry(
-  meta: TopicMetadata,
-  cluster: ClusterMetadata,
-  live: ReadonlySet<number>,
-  internal: boolean,
-) {
+interface ListenerView {
+  readonly live: ReadonlySet<number>;
+  readonly reachable: ReadonlyMap<number, { host: string; port: number; rack: string | null }>;
+  /**
+   * v0 only (Kafka's `errorUnavailableEndpoints`): replicas and ISR members without an endpoint
+   * on the listener are left out, and a partition missing some answers REPLICA_NOT_AVAILABLE;
+   * later versions list every replica and leave it to the `brokers` list.
+   */
+  readonly filterUnreachableReplicas: boolean;
+  /**
+   * v6+ (Kafka's `errorUnavailableListeners`): a live leader without the listener is
+   * LISTENER_NOT_FOUND, a configuration error; before v6 it is LEADER_NOT_AVAILABLE as for a
+   * leader that is down.
+   */
+  readonly listenerNotFound: boolean;
+}
+
+function listenerView(context: RequestContext, version: number): ListenerView {
+  const brokers = context.services.cluster.liveBrokers();
+  const reachable = new Map<number, { host: string; port: number; rack: string | null }>();
+  for (const b of brokers) {
+    const address = brokerAddress(context, b);
+    if (address) reachable.set(b.id, { ...address, rack: b.rack });
+  }
+  return {
+    live: new Set(brokers.map((b) => b.id)),
+    reachable,
+    filterUnreachableReplicas: version === 0,
+    listenerNotFound: version >= 6,
+  };
+}
+
+/**
+ * One partition as Kafka's `ZkMetadataCache.getPartitionMetadata` answers it. A leader the client
+ * cannot reach on its listener (none, down, or without that listener) is answered as leader -1
+ * with an error the client retries after refreshing metadata.
+ */
+function partitionEntry(state: PartitionState | undefined, partitionIndex: number, view: ListenerView) {
+  const replicas = state?.replicas ?? [];
+  const isr = state?.isr ?? [];
+  const shown = (ids: readonly number[]) =>
+    view.filterUnreachableReplicas ? ids.filter((id) => view.reachable.has(id)) : ids;
+  const replicaNodes = shown(replicas);
+  const isrNodes = shown(isr);
+  const leader = state?.leader ?? -1;
+  const leaderReachable = view.reachable.has(leader);
+  let errorCode: number = ErrorCode.NONE;
+  if (!leaderReachable) {
+    errorCode =
+      view.live.has(leader) && view.listenerNotFound
+        ? ErrorCode.LISTENER_NOT_FOUND
+        : ErrorCode.LEADER_NOT_AVAILABLE;
+  } else if (replicaNodes.length < replicas.length || isrNodes.length < isr.length) {
+    errorCode = ErrorCode.REPLICA_NOT_AVAILABLE;
+  }
+  return {
+    errorCode,
+    partitionIndex,
+    leaderId: leaderReachable ? leader : -1,
+    leaderEpoch: state?.leaderEpoch ?? -1,
+    replicaNodes,
+    isrNodes,
+    offlineReplicas: replicas.filter((id) => !view.live.has(id)),
+  };
+}
+
+/** A topic's partitions as the controller decided them, seen from the request's listener. */
+function topicEntry(meta: TopicMetadata, cluster: ClusterMetadata, view: ListenerView, internal: boolean) {
   const partitions = [];
   for (let p = 0; p < meta.partitions; p++) {
-    const state = cluster.partitionState(meta.name, p);
-    const leader = state && state.leader >= 0 && live.has(state.leader) ? state.leader : -1;
-    const replicas = state?.replicas ?? [];
-    partitions.push({
-      errorCode: leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-      partitionIndex: p,
-      leaderId: leader,
-      leaderEpoch: state?.leaderEpoch ?? -1,
-      replicaNodes: replicas,
-      isrNodes: state?.isr ?? [],
-      offlineReplicas: replicas.filter((id) => !live.has(id)),
-    });
+    partitions.push(partitionEntry(cluster.partitionState(meta.name, p), p, view));
   }
   return {
     errorCode: ErrorCode.NONE,
@@ -72,10 +123,10 @@ function errorEntry(name: string | null, errorCode: number, topicId: Buffer = ZE
 async function describeTopic(
   request: MetadataRequestTopic,
   allowAutoCreate: boolean,
+  view: ListenerView,
   context: RequestContext,
 ): Promise<ReturnType<typeof topicEntry> | ReturnType<typeof errorEntry>> {
   const { topics, config, cluster } = context.services;
-  const live = liveIds(cluster);
   if (request.name === null || request.name === undefined) {
     const meta = request.topicId ? topics.getById(request.topicId) : undefined;
     if (!meta) return errorEntry(null, ErrorCode.UNKNOWN_TOPIC_ID, request.topicId);
@@ -83,7 +134,7 @@ async function describeTopic(
     if (!topicAuthorized(context, AclOperation.DESCRIBE, meta.name)) {
       return errorEntry(null, ErrorCode.TOPIC_AUTHORIZATION_FAILED, request.topicId);
     }
-    return topicEntry(meta, cluster, live, topics.isInternal(meta.name));
+    return topicEntry(meta, cluster, view, topics.isInternal(meta.name));
   }
   const name = request.name;
   if (topicNameError(name)) return errorEntry(name, ErrorCode.INVALID_TOPIC_EXCEPTION);
@@ -105,7 +156,7 @@ async function describeTopic(
     }
   }
   if (!meta) return errorEntry(name, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-  return topicEntry(meta, cluster, live, topics.isInternal(name));
+  return topicEntry(meta, cluster, view, topics.isInternal(name));
 }
 
 /**
@@ -144,7 +195,7 @@ export const metadataHandler: Handler = {
     context,
   ) {
     const { topics, cluster } = context.services;
-    const live = liveIds(cluster);
+    const view = listenerView(context, version);
     // v0 asks for every topic with an empty list; v1+ with null.
     const all = request.topics === null || (version === 0 && request.topics.length === 0);
     const invalid = all ? undefined : topicIdLookupError(request.topics!, version);
@@ -167,8 +218,8 @@ export const metadataHandler: Handler = {
           .list()
           // Topics the principal may not Describe are left out, as Kafka does.
           .filter((meta) => topicAuthorized(context, AclOperation.DESCRIBE, meta.name))
-          .map((meta) => topicEntry(meta, cluster, live, topics.isInternal(meta.name)))
-      : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, context)));
+          .map((meta) => topicEntry(meta, cluster, view, topics.isInternal(meta.name)))
+      : await Promise.all(request.topics!.map((t) => describeTopic(t, allowAutoCreate, view, context)));
     // KIP-430 (v8+): what the principal may do on each topic it may see, and on the cluster (v8-v10).
     if (version >= 8 && request.includeTopicAuthorizedOperations === true) {
       for (const entry of entries) {
@@ -179,11 +230,8 @@ export const metadataHandler: Handler = {
     }
     return {
       throttleTimeMs: 0,
-      // Every broker is advertised on the listener the client came in on.
-      brokers: cluster.liveBrokers().flatMap((b) => {
-        const address = brokerAddress(context, b);
-        return address ? [{ nodeId: b.id, ...address, rack: b.rack }] : [];
-      }),
+      // Live brokers on the listener the client came in on; those without it are left out.
+      brokers: [...view.reachable].map(([nodeId, address]) => ({ nodeId, ...address })),
       clusterId: context.services.clusterId,
       controllerId: cluster.controllerId(),
       topics: entries,
@@ -194,7 +242,3 @@ export const metadataHandler: Handler = {
     };
   },
 };
-
-function liveIds(cluster: ClusterMetadata): ReadonlySet<number> {
-  return new Set(cluster.liveBrokers().map((b) => b.id));
-}
