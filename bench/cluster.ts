@@ -32,16 +32,16 @@ import {
 import { DEBIAN_PYTHON } from '../test/helpers/paths.js';
 import { runSamsa } from '../test/helpers/run-samsa.js';
 import { makeTempDir } from '../test/helpers/temp-dir.js';
-import { loadAverage, machineInfo } from './throughput/broker-process.js';
+import { loadAverage, machineInfo, sampleProcess } from './throughput/broker-process.js';
 import { rdkafkaProduce } from './throughput/rdkafka.js';
 import { saveResult } from './throughput/report.js';
 
 const { values } = parseArgs({
   options: {
     phases: { type: 'string', default: 'throughput,latency,failover,partitions' },
-    records: { type: 'string', default: '200000' },
+    records: { type: 'string', default: '1000000' },
     size: { type: 'string', default: '100' },
-    runs: { type: 'string', default: '3' },
+    runs: { type: 'string', default: '5' },
     'latency-rate': { type: 'string', default: '10000' },
     'latency-seconds': { type: 'string', default: '10' },
     'latency-rf': { type: 'string', default: '3' },
@@ -85,6 +85,12 @@ async function createTopic(
   if (out.code !== 0) throw new Error(`topic create ${name}: ${out.stderr}`);
 }
 
+/** The partition 0 leader of `topic`, from its state znode. */
+async function leaderOf(zk: Awaited<ReturnType<typeof zkReader>>, topic: string): Promise<number> {
+  const node = await zk.get(`/brokers/topics/${topic}/partitions/0/state`);
+  return node ? (JSON.parse(node.data.toString()) as { leader: number }).leader : -1;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Resident memory of a process now (VmRSS), bytes. */
@@ -108,13 +114,24 @@ if (phases.has('throughput') || phases.has('latency') || phases.has('partitions'
     try {
       if (phases.has('throughput')) {
         const work = makeTempDir('samsa-bench-cluster-');
-        const rows: { replicationFactor: number; run: number; recordsPerSec: number }[] = [];
+        const rows: {
+          replicationFactor: number;
+          run: number;
+          recordsPerSec: number;
+          /** CPU seconds each broker spent on the run, leader first. */
+          brokerCpuSeconds: number[];
+        }[] = [];
         try {
           for (let run = 1; run <= Number(values.runs); run++) {
             for (const rf of [1, 3]) {
               const topic = `tp-rf${rf}-${run}`;
               await createTopic(cluster, topic, 1, rf);
               await waitForFullIsr(zk, topic, 1, rf);
+              const leader = await leaderOf(zk, topic);
+              const pids = [...cluster.brokers.entries()]
+                .sort(([a], [b]) => (a === leader ? -1 : b === leader ? 1 : a - b))
+                .map(([, b]) => b.pid);
+              const cpuBefore = pids.map((pid) => sampleProcess(pid).cpuSeconds);
               const r = await rdkafkaProduce({
                 driver: 'kcat',
                 bootstrap: cluster.bootstrap(),
@@ -125,8 +142,13 @@ if (phases.has('throughput') || phases.has('latency') || phases.has('partitions'
                 workDir: work.path,
               });
               const recordsPerSec = Math.round(r.records / r.seconds);
-              rows.push({ replicationFactor: rf, run, recordsPerSec });
-              console.log(`throughput RF ${rf} acks=all run ${run}: ${recordsPerSec} records/s`);
+              const brokerCpuSeconds = pids.map(
+                (pid, i) => Math.round((sampleProcess(pid).cpuSeconds - cpuBefore[i]!) * 100) / 100,
+              );
+              rows.push({ replicationFactor: rf, run, recordsPerSec, brokerCpuSeconds });
+              console.log(
+                `throughput RF ${rf} acks=all run ${run}: ${recordsPerSec} records/s; broker CPU s (leader first): ${brokerCpuSeconds.join(', ')}`,
+              );
             }
           }
         } finally {
