@@ -170,8 +170,9 @@ export class LogTransactions {
       this.logger.warn({ partition: this.where, err }, 'could not flush the producer snapshot'),
     );
     const all = listSnapshots(this.dir);
+    // At a roll, in the background: an unlink beside a producer's writes can hold the loop 100 ms+.
     for (const old of all.slice(0, Math.max(0, all.length - SNAPSHOTS_TO_KEEP)))
-      deleteSnapshot(this.dir, old);
+      deleteSnapshot(this.dir, old, !sync);
   }
 
   /**

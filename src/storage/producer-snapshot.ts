@@ -142,6 +142,7 @@ async function flushInBackground(file: string, dir: string): Promise<void> {
   }
 }
 
-export function deleteSnapshot(dir: string, offset: bigint): void {
-  fs.rmSync(snapshotFile(dir, offset), { force: true });
+export function deleteSnapshot(dir: string, offset: bigint, inBackground = false): void {
+  if (inBackground) fs.rm(snapshotFile(dir, offset), { force: true }, () => {});
+  else fs.rmSync(snapshotFile(dir, offset), { force: true });
 }

@@ -267,7 +267,10 @@ export class Cleaner {
         await this.cleanInto(log, segment, cleaned, txns, lastRecords, upperBound, nowMs, stats);
       }
       cleaned.onBecomeInactive();
-      cleaned.flush();
+      // On the thread pool: beside a producer's writes one fsync can hold the event loop 100 ms.
+      await new Promise<void>((resolve, reject) =>
+        cleaned.flushAsync((error) => (error === null ? resolve() : reject(error))),
+      );
       txnIndex.flush();
       txnIndex.close();
       // The cleaned segment keeps its source's modification time (retention falls back on it).
@@ -439,6 +442,8 @@ export class Cleaner {
         throw new CleaningAbortedError(`segment ${segment.file} was removed during cleaning`);
       const remaining = segment.size - position;
       if (remaining <= 0) return;
+      // The step is the read, the parse and the visit: all of it holds the event loop.
+      const stepStart = performance.now();
       let chunk = segment.readAt(position, Math.min(ioBufferSize, remaining));
       let batches = [...batchesIn(chunk)];
       if (batches.length === 0) {
@@ -455,7 +460,6 @@ export class Cleaner {
       }
       const last = batches[batches.length - 1]!;
       const bytes = last.position + last.sizeInBytes;
-      const stepStart = performance.now();
       const more = visit(batches, bytes);
       const stepMs = performance.now() - stepStart;
       cleanerActivity.steps++;
