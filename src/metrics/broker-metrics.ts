@@ -62,6 +62,14 @@ const REQUEST_TIME_BUCKETS_MS = [
   0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000,
 ];
 
+/**
+ * How often the event loop delay is sampled (ours and prom-client's nodejs_eventloop_lag). Each
+ * sample wakes an idle loop, about 50 µs of CPU on a small VM, so Node's default of 10 ms costs
+ * half a percent of a core for nothing else; at 50 ms a 15 s scrape still rests on 300 samples
+ * and a stall of 50 ms or more always shows in the max.
+ */
+const EVENT_LOOP_SAMPLE_MS = 50;
+
 const GROUP_STATES = ['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'];
 
 const toNumber = (value: bigint): number => Number(value);
@@ -89,7 +97,7 @@ export class BrokerMetrics {
   private readonly connectionsCreated: TallyCounter<'listener'>;
   private readonly topicChildren = new Map<string, TopicCounters>();
   private readonly requestChildren = new Map<string, RequestObservers>();
-  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: EVENT_LOOP_SAMPLE_MS });
   private lastUtilization = performance.eventLoopUtilization();
   private sources: MetricsSources | undefined;
 
@@ -160,7 +168,11 @@ export class BrokerMetrics {
       registers,
     });
     this.defineScrapeGauges();
-    collectDefaultMetrics({ register: this.registry, prefix: 'samsa_' });
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: 'samsa_',
+      eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS,
+    });
     this.loopDelay.enable();
   }
 
