@@ -17,6 +17,10 @@ const STOP_TIMEOUT_MS = 30_000;
 export interface ProcessSample {
   /** utime + stime, seconds. */
   cpuSeconds: number;
+  /** utime alone: the process's own code, without the kernel's work on its behalf (I/O, page cache). */
+  userSeconds: number;
+  /** utime of the main thread (where JavaScript runs), without GC helper and worker threads. */
+  mainThreadUserSeconds: number;
   /** VmHWM: peak resident set size since start or the last `resetPeakRss`, bytes. */
   peakRssBytes: number;
 }
@@ -45,6 +49,8 @@ export interface BenchBroker {
 export interface BenchBrokerOptions {
   /** Write a V8 CPU profile (`node --cpu-prof`) of the broker into this directory when it stops. */
   cpuProfileDir?: string;
+  /** More options for the broker's node, e.g. V8 heap sizing. */
+  nodeOptions?: readonly string[];
   /** More broker settings, as `--set key=value`. */
   config?: Record<string, string>;
   /** More broker settings, as `key=value` for `--set`. */
@@ -58,7 +64,7 @@ export interface BenchBrokerOptions {
  */
 export async function startBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-bench-broker-'));
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeOptions ?? [])];
   if (options.cpuProfileDir !== undefined) {
     fs.mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`);
@@ -152,14 +158,26 @@ export async function startBenchBroker(options: BenchBrokerOptions = {}): Promis
   }
 }
 
-export function sampleProcess(pid: number): ProcessSample {
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15 of stat(5).
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime and stime, in clock ticks, from a stat(5) file (fields 14 and 15). */
+function statTicks(file: string): { user: number; system: number } {
+  // Fields after the parenthesised command name, which may contain spaces.
+  const stat = fs.readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuTicks = Number(fields[11]) + Number(fields[12]);
+  return { user: Number(fields[11]), system: Number(fields[12]) };
+}
+
+export function sampleProcess(pid: number): ProcessSample {
+  const ticks = statTicks(`/proc/${pid}/stat`);
+  const userTicks = ticks.user;
+  const cpuTicks = ticks.user + ticks.system;
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(status);
-  return { cpuSeconds: cpuTicks / CLOCK_TICKS, peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0 };
+  return {
+    cpuSeconds: cpuTicks / CLOCK_TICKS,
+    userSeconds: userTicks / CLOCK_TICKS,
+    mainThreadUserSeconds: statTicks(`/proc/${pid}/task/${pid}/stat`).user / CLOCK_TICKS,
+    peakRssBytes: hwm ? Number(hwm[1]) * 1024 : 0,
+  };
 }
 
 /** Machine facts recorded with every run: results on a busy machine are not comparable. */
