@@ -17,9 +17,20 @@ import { promisify } from 'node:util';
 import { Admin } from '../../src/client/admin.js';
 import { ClusterClient } from '../../src/client/cluster-client.js';
 import { Connection } from '../../src/client/connection.js';
-import type { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import { Controller } from '../../src/cluster/controller/controller.js';
+import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import {
+  decodeLeaderAndIsr,
+  encodeBrokerRegistration,
+  encodeLeaderAndIsr,
+  encodeTopicAssignment,
+  PERSISTENT_PATHS,
+  partitionStatePath,
+  topicPath,
+} from '../../src/cluster/zookeeper/zk-data.js';
 import { errorNameOf } from '../../src/protocol/errors.js';
 import { ElectLeaders } from '../../src/protocol/messages/index.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { startBroker } from '../helpers/broker.js';
 import { startCluster, type TestCluster, zkReader } from '../helpers/cluster.js';
 import {
@@ -282,6 +293,117 @@ test('preferred replica leader election', { timeout: 600_000 }, async (t) => {
     );
 
     await checkRecordsSurvived(moved, electedAt);
+  });
+
+  await t.test('the controller judges each partition of an ElectLeaders request', async (t) => {
+    // In process: brokers 1-3 are ZooKeeper sessions holding their registrations; 1 is controller.
+    const connect = `${zookeeper.connect}/controller-only`;
+    const session = async () => {
+      const zk = new ZkClient({
+        connect,
+        sessionTimeoutMs: 4000,
+        connectionTimeoutMs: 10_000,
+        logger: silentLogger(),
+      });
+      await zk.start();
+      t.after(() => zk.close());
+      return zk;
+    };
+    const admin = await session();
+    for (const path of PERSISTENT_PATHS) await admin.ensurePath(path);
+    const brokers = new Map<number, ZkClient>();
+    for (const id of [1, 2, 3]) {
+      const zk = await session();
+      const endpoints = [
+        { listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port: 9000 + id },
+      ];
+      await zk.create(
+        `/brokers/ids/${id}`,
+        encodeBrokerRegistration({ id, endpoints, rack: null, epoch: 0n }, Date.now()),
+        {
+          ephemeral: true,
+        },
+      );
+      brokers.set(id, zk);
+    }
+    const controller = new Controller(brokers.get(1)!, {
+      brokerId: 1,
+      uncleanLeaderElectionEnable: false,
+      logger: silentLogger(),
+    });
+    controller.start();
+    t.after(() => controller.stop());
+    await waitFor(() => controller.isActive, { description: 'controller elected' });
+
+    const stateOf = async (topic: string, p: number) => {
+      const node = await admin.get(partitionStatePath(topic, p));
+      return node ? { ...decodeLeaderAndIsr(node.data), version: node.version } : undefined;
+    };
+    /** Overwrites a partition's state, as an earlier failover would have left it. */
+    const setState = async (topic: string, p: number, leader: number, isr: number[]) => {
+      const s = (await stateOf(topic, p))!;
+      const next = { leader, leaderEpoch: s.leaderEpoch + 1, isr, controllerEpoch: s.controllerEpoch };
+      await admin.set(partitionStatePath(topic, p), encodeLeaderAndIsr(next), s.version);
+    };
+    await admin.create(
+      topicPath('e'),
+      encodeTopicAssignment({
+        topicId: Buffer.alloc(16, 7),
+        partitions: [
+          [1, 2],
+          [2, 1],
+          [3, 1],
+          [3, 2],
+        ],
+      }),
+    );
+    await waitFor(async () => (await stateOf('e', 3)) !== undefined, { description: 'partition states' });
+    await setState('e', 1, 1, [1, 2]); // preferred 2 in sync, led by 1
+    await setState('e', 2, 1, [1]); // preferred 3 out of sync
+    await setState('e', 3, 3, [3]); // only 3 in sync; 3 is about to die
+    await brokers.get(3)!.close();
+    await waitFor(async () => (await stateOf('e', 3))!.leader === -1, { description: 'e-3 offline' });
+
+    const before = (await stateOf('e', 1))!;
+    const tps = [0, 1, 2, 3, 9].map((partition) => ({ topic: 'e', partition }));
+    const preferred = await controller.electLeaders(tps, 'preferred');
+    assert.deepEqual(
+      preferred.map((r) => [r.partition, r.error]),
+      [
+        [0, 'ELECTION_NOT_NEEDED'],
+        [1, 'NONE'],
+        [2, 'PREFERRED_LEADER_NOT_AVAILABLE'],
+        [3, 'PREFERRED_LEADER_NOT_AVAILABLE'],
+        [9, 'UNKNOWN_TOPIC_OR_PARTITION'],
+      ],
+    );
+    const after = (await stateOf('e', 1))!;
+    assert.deepEqual(
+      [after.leader, after.leaderEpoch, after.isr, after.controllerEpoch],
+      [2, before.leaderEpoch + 1, [1, 2], controller.controllerEpoch],
+      'the preferred replica leads, the ISR is unchanged, the leader epoch moves on',
+    );
+
+    // Unclean: only the partition without a live leader needs one; its live replica 2 takes it
+    // although it is out of sync, with itself as the whole ISR.
+    const unclean = await controller.electLeaders(tps.slice(0, 4), 'unclean');
+    assert.deepEqual(
+      unclean.map((r) => [r.partition, r.error]),
+      [
+        [0, 'ELECTION_NOT_NEEDED'],
+        [1, 'ELECTION_NOT_NEEDED'],
+        [2, 'ELECTION_NOT_NEEDED'],
+        [3, 'NONE'],
+      ],
+    );
+    const e3 = (await stateOf('e', 3))!;
+    assert.deepEqual([e3.leader, e3.isr], [2, [2]]);
+    await brokers.get(2)!.close();
+    await waitFor(async () => (await stateOf('e', 3))!.leader === -1, { description: 'e-3 offline again' });
+    assert.deepEqual(
+      (await controller.electLeaders([{ topic: 'e', partition: 3 }], 'unclean')).map((r) => r.error),
+      ['ELIGIBLE_LEADERS_NOT_AVAILABLE'],
+    );
   });
 
   await t.test('a single node has nothing to elect', async (t) => {
