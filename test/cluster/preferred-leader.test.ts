@@ -18,7 +18,7 @@ import { Admin } from '../../src/client/admin.js';
 import { ClusterClient } from '../../src/client/cluster-client.js';
 import { Connection } from '../../src/client/connection.js';
 import { Controller } from '../../src/cluster/controller/controller.js';
-import { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
+import type { ZkClient } from '../../src/cluster/zookeeper/zk-client.js';
 import {
   decodeLeaderAndIsr,
   encodeBrokerRegistration,
@@ -299,13 +299,7 @@ test('preferred replica leader election', { timeout: 600_000 }, async (t) => {
     // In process: brokers 1-3 are ZooKeeper sessions holding their registrations; 1 is controller.
     const connect = `${zookeeper.connect}/controller-only`;
     const session = async () => {
-      const zk = new ZkClient({
-        connect,
-        sessionTimeoutMs: 4000,
-        connectionTimeoutMs: 10_000,
-        logger: silentLogger(),
-      });
-      await zk.start();
+      const zk = await zkReader({ zookeeperConnect: connect });
       t.after(() => zk.close());
       return zk;
     };

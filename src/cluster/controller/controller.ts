@@ -41,7 +41,7 @@ import {
   removeReplicaFromIsr,
 } from './election.js';
 import { ControllerEventQueue } from './event-queue.js';
-import { imbalancedPartitions } from './leader-imbalance.js';
+import { imbalancedPartitions, type PartitionLeadership } from './leader-imbalance.js';
 
 export interface ControllerOptions {
   readonly brokerId: number;
@@ -438,13 +438,7 @@ export class Controller {
   private async checkAndTriggerAutoLeaderRebalance(imbalancePercentage: number): Promise<void> {
     const deleting = await this.topicsBeingDeleted();
     const candidates = this.allPartitions().filter((tp) => !deleting.has(tp.topic));
-    const states: {
-      topic: string;
-      partition: number;
-      assignment: readonly number[];
-      leader: number;
-      isr: readonly number[];
-    }[] = [];
+    const states: (PartitionLeadership & { readonly isr: readonly number[] })[] = [];
     await inWindows(candidates, REPAIR_WINDOW, async (tp) => {
       const assignment = this.assignments.get(tp.topic)?.[tp.partition];
       const state = assignment && (await readPartitionState(this.zk, tp.topic, tp.partition));
