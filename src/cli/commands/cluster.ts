@@ -140,6 +140,8 @@ async function electLeaders(argv: string[]): Promise<number> {
         message: o.error?.message ?? null,
       })),
     );
+  } else if (sorted.length === 0) {
+    out('no partition needed an election\n');
   } else {
     out(
       renderTable(
