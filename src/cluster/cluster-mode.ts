@@ -113,10 +113,10 @@ export interface ControlledShutdownService {
   ): Promise<{ error: string; remaining: readonly TopicPartitionRef[] }>;
 }
 
-/** The controller's side of ElectLeaders; `partitions` undefined means every partition. */
+/** The controller's side of ElectLeaders. */
 export interface ElectLeadersService {
   electLeaders(
-    partitions: readonly TopicPartitionRef[] | undefined,
+    partitions: readonly TopicPartitionRef[],
     type: ElectionType,
     timeoutMs: number,
   ): Promise<readonly ElectionResult[]>;
@@ -501,11 +501,11 @@ export class ClusterMode implements Leadership, ControllerService {
    * Metadata request right after the answer sees the move.
    */
   async electLeaders(
-    partitions: readonly TopicPartitionRef[] | undefined,
+    partitions: readonly TopicPartitionRef[],
     type: ElectionType,
     timeoutMs: number,
   ): Promise<readonly ElectionResult[]> {
-    const notController = () => (partitions ?? []).map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
+    const notController = () => partitions.map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
     if (!this.controller.isActive || this.fenced) return notController();
     let results: ElectionResult[];
     try {

@@ -246,6 +246,18 @@ test('preferred replica leader election', { timeout: 600_000 }, async (t) => {
         ]),
         [[TOPIC, [[0, 'NOT_CONTROLLER']]]],
       );
+      // Null asks about every partition the broker knows: none is left out for not being elected.
+      const all = await connection.send(ElectLeaders, {
+        electionType: 0,
+        topicPartitions: null,
+        timeoutMs: 10_000,
+      });
+      assert.deepEqual(
+        all.replicaElectionResults.flatMap((r: any) =>
+          r.partitionResult.map((p: any) => `${r.topic}-${p.partitionId} ${errorNameOf(p.errorCode)}`),
+        ),
+        ASSIGNMENT.map((_, p) => `${TOPIC}-${p} NOT_CONTROLLER`),
+      );
     } finally {
       connection.close();
     }

@@ -40,8 +40,9 @@ export const electLeadersHandler: Handler<ElectLeadersRequest> = {
       );
     if (!clusterAuthorized(context, AclOperation.ALTER)) return refuse('CLUSTER_AUTHORIZATION_FAILED');
     if (!type) return refuse('INVALID_REQUEST');
+    // Null means every partition this broker's metadata knows, as in Kafka's KafkaApis.
+    const wanted = everyPartition ? allPartitions(context.services.topics) : named;
     const controller = context.services.controller;
-    const wanted = everyPartition ? undefined : named;
     const results = controller
       ? await controller.electLeaders(wanted, type, request.timeoutMs)
       : singleNodeElection(context.services.topics, wanted);
@@ -66,17 +67,15 @@ function namedPartitions(topics: readonly { topic: string; partitionId: number[]
   return out;
 }
 
+function allPartitions(topics: TopicRegistry): TopicPartitionRef[] {
+  return topics
+    .list()
+    .flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })));
+}
+
 /** On a single node every existing partition is already led by its only (preferred) replica. */
-function singleNodeElection(
-  topics: TopicRegistry,
-  wanted: readonly TopicPartitionRef[] | undefined,
-): ElectionResult[] {
-  const partitions =
-    wanted ??
-    topics
-      .list()
-      .flatMap((t) => Array.from({ length: t.partitions }, (_, partition) => ({ topic: t.name, partition })));
-  return partitions.map((tp) => {
+function singleNodeElection(topics: TopicRegistry, wanted: readonly TopicPartitionRef[]): ElectionResult[] {
+  return wanted.map((tp) => {
     const count = topics.partitionCount(tp.topic);
     const exists = count !== undefined && tp.partition >= 0 && tp.partition < count;
     return { ...tp, error: exists ? 'ELECTION_NOT_NEEDED' : 'UNKNOWN_TOPIC_OR_PARTITION' };

@@ -358,16 +358,11 @@ export class Controller {
   /**
    * ElectLeaders (Kafka's `processReplicaLeaderElection`), on the event queue: the preferred replica
    * becomes leader again, or (unclean) a partition without a live leader gets any live replica.
-   * `partitions` undefined means every partition.
    */
-  electLeaders(
-    partitions: readonly TopicPartitionRef[] | undefined,
-    type: ElectionType,
-  ): Promise<ElectionResult[]> {
+  electLeaders(wanted: readonly TopicPartitionRef[], type: ElectionType): Promise<ElectionResult[]> {
     return this.queue.put('replica leader election', async () => {
-      if (!this.active) return (partitions ?? []).map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
+      if (!this.active) return wanted.map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
       const deleting = await this.topicsBeingDeleted();
-      const wanted = partitions ?? this.allPartitions();
       const results: ElectionResult[] = new Array(wanted.length);
       await inWindows([...wanted.keys()], REPAIR_WINDOW, async (i) => {
         const tp = wanted[i]!;
