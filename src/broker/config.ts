@@ -246,7 +246,7 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     name: 'produce.validation.offload.bytes',
     type: 'int',
     default: '131072',
-    doc: 'Compressed produce batches, and old clients\' message sets and down-converted reads, from this size up are validated and converted on a worker thread, off the event loop; -1 keeps all of it on the loop',
+    doc: "Compressed produce batches, and old clients' message sets and down-converted reads, from this size up are validated and converted on a worker thread, off the event loop; -1 keeps all of it on the loop",
   },
   {
     name: 'admin.listener',
@@ -378,6 +378,24 @@ export const BROKER_CONFIG_DEFS: readonly BrokerConfigDef[] = [
     type: 'long',
     default: '5000',
     doc: 'Pause between controlled shutdown attempts',
+  },
+  {
+    name: 'auto.leader.rebalance.enable',
+    type: 'boolean',
+    default: 'true',
+    doc: 'The controller moves leadership back to preferred replicas when brokers get imbalanced',
+  },
+  {
+    name: 'leader.imbalance.check.interval.seconds',
+    type: 'long',
+    default: '300',
+    doc: 'How often the controller checks leader imbalance',
+  },
+  {
+    name: 'leader.imbalance.per.broker.percentage',
+    type: 'int',
+    default: '10',
+    doc: "Share of a broker's preferred partitions led elsewhere that triggers a rebalance",
   },
   {
     name: 'quota.window.num',

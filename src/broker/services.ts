@@ -1,5 +1,5 @@
 import type { ClusterMetadata } from '../cluster/cluster-metadata.js';
-import type { ControlledShutdownService } from '../cluster/cluster-mode.js';
+import type { ControllerService } from '../cluster/cluster-mode.js';
 import type { ReplicaManager } from '../cluster/replica-manager.js';
 import type { GroupCoordinator } from '../group/group-coordinator.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -34,8 +34,8 @@ export interface BrokerServices {
   readonly metrics?: BrokerMetrics;
   /** Live brokers, the controller and partition leaders (trivial on a single node). */
   readonly cluster: ClusterMetadata;
-  /** Cluster mode: the controller side of ControlledShutdown (answers NOT_CONTROLLER unless active). */
-  readonly controller?: ControlledShutdownService;
+  /** Cluster mode: the controller side of ControlledShutdown and ElectLeaders (NOT_CONTROLLER unless active). */
+  readonly controller?: ControllerService;
   /** This broker's advertised endpoint per listener. */
   readonly endpoints: BrokerEndpoints;
   /** SCRAM credentials (AlterUserScramCredentials, SCRAM and PLAIN logins). */

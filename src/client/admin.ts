@@ -13,6 +13,7 @@ import {
   DeleteTopics,
   DescribeClientQuotas,
   DescribeConfigs,
+  ElectLeaders,
   IncrementalAlterConfigs,
   ListOffsets,
 } from '../protocol/messages/index.js';
@@ -150,6 +151,17 @@ export interface ClusterDescription {
 /** ListOffsets' special timestamps (ListOffsetsRequest.EARLIEST_TIMESTAMP / LATEST_TIMESTAMP). */
 const EARLIEST_TIMESTAMP = -2n;
 const LATEST_TIMESTAMP = -1n;
+
+/** ElectLeaders' election types, by their wire values. */
+export const ElectionType = { preferred: 0, unclean: 1 } as const;
+export type ElectionTypeName = keyof typeof ElectionType;
+
+export interface ElectionOutcome {
+  readonly topic: string;
+  readonly partition: number;
+  /** null: a new leader was elected; ELECTION_NOT_NEEDED when the right one already leads. */
+  readonly error: KafkaResponseError | null;
+}
 
 export class Admin {
   constructor(readonly cluster: ClusterClient) {}
@@ -345,6 +357,39 @@ export class Admin {
       out.push({ topic: p.topic, partition: p.partition, lowWatermark: r.lowWatermark });
     }
     return out;
+  }
+
+  /**
+   * Asks the controller to elect leaders (kafka-leader-election.sh): the preferred replica, or with
+   * `unclean` any live replica of a partition without a live leader. `partitions` undefined means
+   * every partition, and then only those elected or failed are reported.
+   */
+  async electLeaders(
+    partitions: readonly { topic: string; partition: number }[] | undefined,
+    type: ElectionTypeName = 'preferred',
+    options: { timeoutMs?: number } = {},
+  ): Promise<ElectionOutcome[]> {
+    const byTopic = new Map<string, number[]>();
+    for (const p of partitions ?? []) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const connection = await this.cluster.controllerConnection();
+    const body = await connection.send(ElectLeaders, {
+      electionType: ElectionType[type],
+      topicPartitions: partitions
+        ? [...byTopic].map(([topic, partitionId]) => ({ topic, partitionId }))
+        : null,
+      timeoutMs: options.timeoutMs ?? 60_000,
+    });
+    throwIfError(body.errorCode ?? 0, 'leader election');
+    return body.replicaElectionResults.flatMap((t: any) =>
+      t.partitionResult.map((p: any) => ({
+        topic: t.topic,
+        partition: p.partitionId,
+        error:
+          p.errorCode === 0
+            ? null
+            : responseError(p.errorCode, `partition ${t.topic}-${p.partitionId}`, p.errorMessage),
+      })),
+    );
   }
 
   /** Cluster id, controller, brokers and partition health, from metadata. */

@@ -32,6 +32,7 @@ export const CLIENT_VERSIONS: ReadonlyMap<number, VersionRange> = new Map([
   [ApiKey.AlterConfigs, { min: 0, max: 2 }],
   [ApiKey.CreatePartitions, { min: 0, max: 3 }],
   [ApiKey.DeleteGroups, { min: 0, max: 2 }],
+  [ApiKey.ElectLeaders, { min: 1, max: 2 }], // v1: election type (v0 only elects preferred replicas)
   [ApiKey.IncrementalAlterConfigs, { min: 0, max: 1 }],
   [ApiKey.DescribeClientQuotas, { min: 0, max: 1 }],
   [ApiKey.AlterClientQuotas, { min: 0, max: 1 }],

@@ -23,7 +23,12 @@ import type { SamsaError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { BrokerConnections } from './broker-connections.js';
 import { ClusterTxnMarkerWriter } from './cluster-txn-marker-writer.js';
-import { Controller, type TopicPartitionRef } from './controller/controller.js';
+import {
+  Controller,
+  type ElectionResult,
+  type ElectionType,
+  type TopicPartitionRef,
+} from './controller/controller.js';
 import { LeaderGatedReplicaManager, type Leadership, notLeaderError } from './leader-gate.js';
 import type { IsrWriter, PartitionState, ReplicaStateApplier } from './partition-state.js';
 import type { ReplicaManagerOptions } from './replica-manager.js';
@@ -53,6 +58,9 @@ export interface ClusterSettings {
   readonly controlledShutdownEnable: boolean;
   readonly controlledShutdownMaxRetries: number;
   readonly controlledShutdownRetryBackoffMs: number;
+  readonly autoLeaderRebalanceEnable: boolean;
+  readonly leaderImbalanceCheckIntervalMs: number;
+  readonly leaderImbalancePerBrokerPercentage: number;
   /** The listener other brokers reach this one on, and how this one secures its own calls to them. */
   readonly interBrokerListenerName: string;
   readonly interBrokerSecurity: ClientSecurity;
@@ -78,6 +86,9 @@ export function clusterSettings(
     controlledShutdownEnable: get('controlled.shutdown.enable') === 'true',
     controlledShutdownMaxRetries: Number(get('controlled.shutdown.max.retries')),
     controlledShutdownRetryBackoffMs: Number(get('controlled.shutdown.retry.backoff.ms')),
+    autoLeaderRebalanceEnable: get('auto.leader.rebalance.enable') === 'true',
+    leaderImbalanceCheckIntervalMs: Number(get('leader.imbalance.check.interval.seconds')) * 1000,
+    leaderImbalancePerBrokerPercentage: Number(get('leader.imbalance.per.broker.percentage')),
     interBrokerListenerName: listeners.interBrokerListenerName,
     interBrokerSecurity: interBrokerClientSecurity(
       config.values,
@@ -102,7 +113,19 @@ export interface ControlledShutdownService {
   ): Promise<{ error: string; remaining: readonly TopicPartitionRef[] }>;
 }
 
-export class ClusterMode implements Leadership, ControlledShutdownService {
+/** The controller's side of ElectLeaders. */
+export interface ElectLeadersService {
+  electLeaders(
+    partitions: readonly TopicPartitionRef[],
+    type: ElectionType,
+    timeoutMs: number,
+  ): Promise<readonly ElectionResult[]>;
+}
+
+/** What a handler asks of this broker's controller. */
+export type ControllerService = ControlledShutdownService & ElectLeadersService;
+
+export class ClusterMode implements Leadership, ControllerService {
   readonly store: ZkMetadataStore;
   readonly controller: Controller;
   readonly isrWriter: IsrWriter;
@@ -137,6 +160,12 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     this.controller = new Controller(zk, {
       brokerId: settings.brokerId,
       uncleanLeaderElectionEnable: settings.uncleanLeaderElectionEnable,
+      autoLeaderRebalance: settings.autoLeaderRebalanceEnable
+        ? {
+            checkIntervalMs: settings.leaderImbalanceCheckIntervalMs,
+            imbalancePerBrokerPercentage: settings.leaderImbalancePerBrokerPercentage,
+          }
+        : undefined,
       logger,
     });
     this.isrWriter = new ZkIsrWriter(zk);
@@ -464,6 +493,32 @@ export class ClusterMode implements Leadership, ControlledShutdownService {
     } catch {
       return { error: 'NOT_CONTROLLER', remaining: [] };
     }
+  }
+
+  /**
+   * Served on the controller: elects leaders, then waits (up to `timeoutMs`, as Kafka's
+   * DelayedElectLeader does) until this broker's metadata shows each elected leader, so that a
+   * Metadata request right after the answer sees the move.
+   */
+  async electLeaders(
+    partitions: readonly TopicPartitionRef[],
+    type: ElectionType,
+    timeoutMs: number,
+  ): Promise<readonly ElectionResult[]> {
+    const notController = () => partitions.map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
+    if (!this.controller.isActive || this.fenced) return notController();
+    let results: ElectionResult[];
+    try {
+      results = await this.controller.electLeaders(partitions, type);
+    } catch {
+      return notController();
+    }
+    const elected = results.filter((r) => r.error === 'NONE');
+    await this.store.waitUntil(
+      () => elected.every((r) => this.store.partitionState(r.topic, r.partition)?.leader === r.leader),
+      timeoutMs,
+    );
+    return results;
   }
 
   /** This broker's epoch: the zxid that created its registration. */

@@ -427,7 +427,7 @@ export class ZkMetadataStore
   }
 
   /** Resolves true once `done()` holds (checked on every metadata change), false after the timeout. */
-  private waitUntil(done: () => boolean): Promise<boolean> {
+  waitUntil(done: () => boolean, timeoutMs = this.timeoutMs): Promise<boolean> {
     if (done()) return Promise.resolve(true);
     return new Promise((resolve) => {
       const check = () => {
@@ -440,7 +440,7 @@ export class ZkMetadataStore
         this.off('topicRemoved', check);
         resolve(ok);
       };
-      const timer = setTimeout(() => finish(false), this.timeoutMs);
+      const timer = setTimeout(() => finish(false), timeoutMs);
       this.on('states', check);
       this.on('topicRemoved', check);
     });

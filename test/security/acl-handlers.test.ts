@@ -11,6 +11,7 @@ import {
   DescribeConfigs,
   DescribeProducers,
   DescribeUserScramCredentials,
+  ElectLeaders,
   FindCoordinator,
   InitProducerId,
   ListOffsets,
@@ -186,6 +187,20 @@ describe('ACL checks of the remaining APIs (raw requests)', { timeout: 60_000 },
     );
     const shutdown = await client.request(ControlledShutdown, 3, { brokerId: 0, brokerEpoch: -1n });
     assert.equal(shutdown.errorCode, ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+    const election = await client.request(ElectLeaders, 2, {
+      electionType: 0,
+      topicPartitions: [{ topic: 'public', partitionId: [0] }],
+      timeoutMs: 1000,
+    });
+    assert.equal(
+      election.errorCode,
+      ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+      'ElectLeaders needs Alter on the cluster',
+    );
+    assert.equal(
+      election.replicaElectionResults[0].partitionResult[0].errorCode,
+      ErrorCode.CLUSTER_AUTHORIZATION_FAILED,
+    );
     const brokerConfigs = await client.request(DescribeConfigs, 4, {
       resources: [{ resourceType: 4, resourceName: '', configurationKeys: null }],
       includeSynonyms: false,

@@ -9,6 +9,7 @@ import { deleteTopicsHandler } from './delete-topics.js';
 import { describeClientQuotasHandler } from './describe-client-quotas.js';
 import { describeClusterHandler } from './describe-cluster.js';
 import { describeConfigsHandler } from './describe-configs.js';
+import { electLeadersHandler } from './elect-leaders.js';
 import { fetchHandler } from './fetch.js';
 import type { Handler } from './handler.js';
 import { listOffsetsHandler } from './list-offsets.js';
@@ -39,6 +40,7 @@ export const BROKER_HANDLERS: readonly Handler[] = [
   offsetForLeaderEpochHandler,
   describeClusterHandler,
   controlledShutdownHandler,
+  electLeadersHandler,
   saslHandshakeHandler,
   saslAuthenticateHandler,
   describeUserScramCredentialsHandler,

@@ -32,25 +32,57 @@ import {
   topicPath,
 } from '../zookeeper/zk-data.js';
 import {
+  canPreferredReplicaBeLeader,
   controlledShutdownPartitionLeaderElection,
   type Elected,
   newPartitionLeaderElection,
   offlinePartitionLeaderElection,
+  preferredReplicaPartitionLeaderElection,
   removeReplicaFromIsr,
 } from './election.js';
 import { ControllerEventQueue } from './event-queue.js';
+import { imbalancedPartitions, type PartitionLeadership } from './leader-imbalance.js';
 
 export interface ControllerOptions {
   readonly brokerId: number;
   readonly uncleanLeaderElectionEnable: boolean;
+  /** `auto.leader.rebalance.enable` and its settings; absent: leadership is only moved on request. */
+  readonly autoLeaderRebalance?: AutoLeaderRebalanceSettings;
   readonly logger: Logger;
   readonly now?: () => number;
+}
+
+export interface AutoLeaderRebalanceSettings {
+  /** `leader.imbalance.check.interval.seconds`, in ms. */
+  readonly checkIntervalMs: number;
+  /** `leader.imbalance.per.broker.percentage`. */
+  readonly imbalancePerBrokerPercentage: number;
 }
 
 export interface TopicPartitionRef {
   readonly topic: string;
   readonly partition: number;
 }
+
+/** ElectLeaders' election types (KIP-460): 0 preferred, 1 unclean. */
+export type ElectionType = 'preferred' | 'unclean';
+
+/** One partition's outcome of a requested election, as a Kafka error name (NONE: elected). */
+export interface ElectionResult extends TopicPartitionRef {
+  readonly error:
+    | 'NONE'
+    | 'NOT_CONTROLLER'
+    | 'UNKNOWN_TOPIC_OR_PARTITION'
+    | 'INVALID_TOPIC_EXCEPTION'
+    | 'ELECTION_NOT_NEEDED'
+    | 'PREFERRED_LEADER_NOT_AVAILABLE'
+    | 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
+  /** The leader now (when elected). */
+  readonly leader?: number;
+}
+
+/** Kafka's delay before a new controller's first imbalance check. */
+const FIRST_REBALANCE_CHECK_DELAY_MS = 5000;
 
 /** What an election pass decides for one partition, given its current state. */
 type Decide = (assignment: readonly number[], current: VersionedLeaderAndIsr) => LeaderAndIsr | undefined;
@@ -70,6 +102,7 @@ export class Controller {
   private readonly watches: (() => void)[] = [];
   private readonly topicWatches = new Map<string, () => void>();
   private unwatchController: (() => void) | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -168,6 +201,8 @@ export class Controller {
     this.assignments.clear();
     this.live.clear();
     this.shuttingDown.clear();
+    clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = undefined;
     this.logger.info({ epoch: this.epoch, reason }, 'resigned as controller');
   }
 
@@ -196,6 +231,7 @@ export class Controller {
       { epoch: this.epoch, brokers: [...this.live.keys()], topics: this.assignments.size },
       'controller state rebuilt from ZooKeeper',
     );
+    this.scheduleAutoLeaderRebalance(FIRST_REBALANCE_CHECK_DELAY_MS);
   }
 
   private enqueue(name: string, event: () => Promise<void>): void {
@@ -319,6 +355,101 @@ export class Controller {
     });
   }
 
+  /**
+   * ElectLeaders (Kafka's `processReplicaLeaderElection`), on the event queue: the preferred replica
+   * becomes leader again, or (unclean) a partition without a live leader gets any live replica.
+   */
+  electLeaders(wanted: readonly TopicPartitionRef[], type: ElectionType): Promise<ElectionResult[]> {
+    return this.queue.put('replica leader election', async () => {
+      if (!this.active) return wanted.map((tp) => ({ ...tp, error: 'NOT_CONTROLLER' as const }));
+      const deleting = await this.topicsBeingDeleted();
+      const results: ElectionResult[] = new Array(wanted.length);
+      await inWindows([...wanted.keys()], REPAIR_WINDOW, async (i) => {
+        const tp = wanted[i]!;
+        const assignment = this.assignments.get(tp.topic)?.[tp.partition];
+        if (!assignment) results[i] = { ...tp, error: 'UNKNOWN_TOPIC_OR_PARTITION' };
+        else if (deleting.has(tp.topic)) results[i] = { ...tp, error: 'INVALID_TOPIC_EXCEPTION' };
+        else results[i] = await this.electLeader(tp, assignment, type);
+      });
+      const elected = results.filter((r) => r.error === 'NONE').length;
+      this.logger.info({ type, partitions: wanted.length, elected }, 'replica leader election');
+      return results;
+    });
+  }
+
+  /** One partition's election; the state is judged afresh on every compare-and-set attempt. */
+  private async electLeader(
+    tp: TopicPartitionRef,
+    assignment: readonly number[],
+    type: ElectionType,
+  ): Promise<ElectionResult> {
+    const serving = this.servingBrokers();
+    const unavailable =
+      type === 'preferred' ? 'PREFERRED_LEADER_NOT_AVAILABLE' : 'ELIGIBLE_LEADERS_NOT_AVAILABLE';
+    let verdict: ElectionResult['error'] = unavailable;
+    const written = await this.updatePartition(tp.topic, tp.partition, assignment, (replicas, current) => {
+      const needed =
+        type === 'preferred'
+          ? current.leader !== replicas[0]
+          : current.leader < 0 || !serving.has(current.leader);
+      if (!needed) {
+        verdict = 'ELECTION_NOT_NEEDED';
+        return undefined;
+      }
+      const elected =
+        type === 'preferred'
+          ? preferredReplicaPartitionLeaderElection(replicas, current.isr, serving)
+          : offlinePartitionLeaderElection(replicas, current.isr, serving, true);
+      verdict = unavailable;
+      if (!elected) return undefined;
+      return { ...elected, leaderEpoch: current.leaderEpoch + 1, controllerEpoch: this.epoch };
+    });
+    if (written) return { ...tp, error: 'NONE', leader: written.leader };
+    if (!this.active) return { ...tp, error: 'NOT_CONTROLLER' };
+    return { ...tp, error: verdict };
+  }
+
+  /** Runs the imbalance check `delayMs` from now, and again an interval after each run. */
+  private scheduleAutoLeaderRebalance(delayMs: number): void {
+    const settings = this.options.autoLeaderRebalance;
+    if (!settings || !this.active) return;
+    clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = setTimeout(() => {
+      this.enqueue('auto leader rebalance', async () => {
+        try {
+          await this.checkAndTriggerAutoLeaderRebalance(settings.imbalancePerBrokerPercentage);
+        } finally {
+          this.scheduleAutoLeaderRebalance(settings.checkIntervalMs);
+        }
+      });
+    }, delayMs);
+    this.rebalanceTimer.unref();
+  }
+
+  /**
+   * Kafka's `checkAndTriggerAutoLeaderRebalance`: every broker whose preferred partitions are led
+   * elsewhere beyond `leader.imbalance.per.broker.percentage` gets back those it can lead now.
+   */
+  private async checkAndTriggerAutoLeaderRebalance(imbalancePercentage: number): Promise<void> {
+    const deleting = await this.topicsBeingDeleted();
+    const candidates = this.allPartitions().filter((tp) => !deleting.has(tp.topic));
+    const states: (PartitionLeadership & { readonly isr: readonly number[] })[] = [];
+    await inWindows(candidates, REPAIR_WINDOW, async (tp) => {
+      const assignment = this.assignments.get(tp.topic)?.[tp.partition];
+      const state = assignment && (await readPartitionState(this.zk, tp.topic, tp.partition));
+      if (assignment && state) states.push({ ...tp, assignment, leader: state.leader, isr: state.isr });
+    });
+    const serving = this.servingBrokers();
+    const movable = imbalancedPartitions(states, imbalancePercentage / 100).filter((p) =>
+      canPreferredReplicaBeLeader(p.assignment, p.isr, serving),
+    );
+    if (movable.length === 0) return;
+    this.logger.info({ partitions: movable.length }, 'leader imbalance: electing preferred replicas');
+    await inWindows(movable, REPAIR_WINDOW, async (p) => {
+      await this.electLeader(p, p.assignment, 'preferred');
+    });
+  }
+
   // -------------------------------------------------------------------- partition states
 
   /**
@@ -328,7 +459,7 @@ export class Controller {
    */
   private async repairPartitions(partitions: readonly TopicPartitionRef[]): Promise<void> {
     const liveIds = new Set(this.live.keys());
-    const serving = new Set([...liveIds].filter((id) => !this.shuttingDown.has(id)));
+    const serving = this.servingBrokers();
     // Partitions are independent: their ZooKeeper round trips are pipelined, a window at a time.
     await inWindows(partitions, REPAIR_WINDOW, async ({ topic, partition }) => {
       const assignment = this.assignments.get(topic)?.[partition];
@@ -359,14 +490,14 @@ export class Controller {
   /**
    * Reads the partition's state, lets `decide` pick the next one and writes it, fenced by the
    * controller epoch and the state's zk version; a leader's concurrent ISR write makes the version
-   * stale, and the decision is then made again on the fresh state.
+   * stale, and the decision is then made again on the fresh state. Returns the state written, if any.
    */
   private async updatePartition(
     topic: string,
     partition: number,
     assignment: readonly number[],
     decide: Decide,
-  ): Promise<void> {
+  ): Promise<LeaderAndIsr | undefined> {
     for (let attempt = 0; attempt < 5 && this.active; attempt++) {
       const current = await readPartitionState(this.zk, topic, partition);
       const fence: ZkOp = { op: 'check', path: CONTROLLER_EPOCH_PATH, version: this.epochZkVersion };
@@ -378,7 +509,7 @@ export class Controller {
               { topic, partition, assignment },
               'no assigned replica is alive; partition offline',
             );
-            return;
+            return undefined;
           }
           await this.zk.ensurePath(`${partitionsPath(topic)}/${partition}`);
           const state = { ...elected, leaderEpoch: 0, controllerEpoch: this.epoch };
@@ -387,10 +518,10 @@ export class Controller {
             { op: 'create', path: partitionStatePath(topic, partition), data: encodeLeaderAndIsr(state) },
           ]);
           this.logger.info({ topic, partition, leader: state.leader, isr: state.isr }, 'partition online');
-          return;
+          return state;
         }
         const next = decide(assignment, current);
-        if (!next) return;
+        if (!next) return undefined;
         await this.zk.multi([
           fence,
           {
@@ -404,16 +535,17 @@ export class Controller {
           { topic, partition, leader: next.leader, leaderEpoch: next.leaderEpoch, isr: next.isr },
           next.leader < 0 ? 'partition offline' : 'partition state changed',
         );
-        return;
+        return next;
       } catch (err) {
         if (isZkError(err, ZkErrorCode.BAD_VERSION) || isZkError(err, ZkErrorCode.NODE_EXISTS)) {
-          if (await this.deposed()) return;
+          if (await this.deposed()) return undefined;
           continue; // the state moved (a leader's ISR write): decide again
         }
-        if (isZkError(err, ZkErrorCode.NO_NODE)) return; // the topic is being deleted
+        if (isZkError(err, ZkErrorCode.NO_NODE)) return undefined; // the topic is being deleted
         throw err;
       }
     }
+    return undefined;
   }
 
   /** True (and resigned) when the controller epoch moved on: another broker is controller now. */
@@ -443,6 +575,16 @@ export class Controller {
     const unclean = config ? decodeTopicConfig(config.data)['unclean.leader.election.enable'] : undefined;
     if (unclean === undefined) this.uncleanOverrides.delete(name);
     else this.uncleanOverrides.set(name, unclean.toLowerCase() === 'true');
+  }
+
+  /** Topics marked in `/admin/delete_topics` whose deletion has not run yet. */
+  private async topicsBeingDeleted(): Promise<Set<string>> {
+    return new Set((await this.zk.children(DELETE_TOPICS_PATH)) ?? []);
+  }
+
+  /** Live brokers that are not shutting down: the ones that may take leadership. */
+  private servingBrokers(): Set<number> {
+    return new Set([...this.live.keys()].filter((id) => !this.shuttingDown.has(id)));
   }
 
   private uncleanAllowed(topic: string): boolean {

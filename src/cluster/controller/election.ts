@@ -75,3 +75,15 @@ export function removeReplicaFromIsr(
     isr: isr.length === 1 ? isr : isr.filter((id) => id !== replica),
   };
 }
+
+/**
+ * Kafka's `canPreferredReplicaBeLeader`: the preferred replica is live (and not shutting down,
+ * which the caller leaves out of `live`) and in sync, so a preferred election would succeed.
+ */
+export function canPreferredReplicaBeLeader(
+  assignment: readonly number[],
+  isr: readonly number[],
+  live: ReadonlySet<number>,
+): boolean {
+  return preferredReplicaPartitionLeaderElection(assignment, isr, live) !== undefined;
+}

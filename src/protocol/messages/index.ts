@@ -25,6 +25,7 @@ import { DescribeGroups } from './describe-groups.js';
 import { DescribeProducers } from './describe-producers.js';
 import { DescribeTransactions } from './describe-transactions.js';
 import { DescribeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { ElectLeaders } from './elect-leaders.js';
 import { EndTxn } from './end-txn.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
@@ -71,6 +72,7 @@ export {
   DescribeProducers,
   DescribeTransactions,
   DescribeUserScramCredentials,
+  ElectLeaders,
   EndTxn,
   Fetch,
   FindCoordinator,
@@ -130,6 +132,7 @@ const ALL: readonly ApiSpec[] = [
   SaslAuthenticate,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeClientQuotas,

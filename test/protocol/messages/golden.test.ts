@@ -18,6 +18,7 @@ import {
   API_SPECS,
   ApiVersions,
   CreateTopics,
+  ElectLeaders,
   Fetch,
   Metadata,
   Produce,
@@ -354,5 +355,55 @@ describe('CreateTopics', () => {
     assert.equal(topic.topicConfigErrorCode, 41);
     assert.equal(topic.configs, null);
     assert.deepEqual(topic.topicId, ZERO_UUID);
+  });
+});
+
+describe('ElectLeaders', () => {
+  test('v1 request: election type, then a nullable topic array of partition ids', () => {
+    const bytes = hex(
+      [
+        '01', // electionType 1 (unclean)
+        '00000001 0001 74', // topicPartitions: 1 — "t"
+        '00000002 00000000 00000003', // partitionId [0, 3]
+        '0000ea60', // timeoutMs 60000
+      ].join(''),
+    );
+    const value = {
+      electionType: 1,
+      topicPartitions: [{ topic: 't', partitionId: [0, 3] }],
+      timeoutMs: 60_000,
+    };
+    assert.deepEqual(decodeMessage(ElectLeaders.request, 1, bytes).value, value);
+    assert.deepEqual(encodeMessage(ElectLeaders.request, 1, value), bytes);
+    const all = hex('00 ffffffff 0000ea60');
+    assert.equal(decodeMessage(ElectLeaders.request, 1, all).value.topicPartitions, null);
+  });
+
+  test('v2 response: top-level error code, compact arrays and nullable messages, tagged fields', () => {
+    const bytes = hex(
+      [
+        '00000000 0000', // throttleTimeMs 0, errorCode 0
+        '02 0274', // replicaElectionResults: 1 — "t"
+        '03', // partitionResult: 2
+        '00000000 0000 00 00', // partition 0, NONE, message null, tags
+        '00000001 0054 03 6e6f 00', // partition 1, ELECTION_NOT_NEEDED (84), "no", tags
+        '00 00', // topic tags, message tags
+      ].join(''),
+    );
+    const value = {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      replicaElectionResults: [
+        {
+          topic: 't',
+          partitionResult: [
+            { partitionId: 0, errorCode: 0, errorMessage: null },
+            { partitionId: 1, errorCode: 84, errorMessage: 'no' },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(decodeMessage(ElectLeaders.response, 2, bytes).value, value);
+    assert.deepEqual(encodeMessage(ElectLeaders.response, 2, value), bytes);
   });
 });
