@@ -14,6 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BROKER_NODE_FLAGS } from '../src/cli/broker-node-flags.js';
 import { Admin } from '../src/client/admin.js';
 import { ClusterClient } from '../src/client/cluster-client.js';
 import { GroupAdmin } from '../src/client/groups.js';
@@ -102,17 +103,8 @@ interface ProduceRun {
   produceRequests?: number;
 }
 
-/**
- * Both brokers start with a 64 MB initial old generation. With V8's default sizing the old
- * generation's limit sat either well above the broker's ~13 MB of live heap or just above it,
- * at random, so that alike runs made 1 or ~25 full collections per 3 M records (`--trace-gc`) and
- * broker CPU per record came in two clusters (0.12 and 0.30 µs of user time) on or off alike.
- */
-const BROKER_NODE_OPTIONS = ['--initial-old-space-size=64'];
-
 const startBroker = (metrics: boolean) =>
   startBenchBroker({
-    nodeOptions: BROKER_NODE_OPTIONS,
     config: { 'admin.listener': metrics ? '127.0.0.1:0' : 'none' },
   });
 
@@ -358,7 +350,8 @@ try {
       size: SIZE,
       acks: '1',
       pairs: ROUNDS,
-      brokerNodeOptions: BROKER_NODE_OPTIONS,
+      // Every broker starts with these (src/cli/broker-node-flags.ts).
+      brokerNodeOptions: BROKER_NODE_FLAGS,
       sequential,
       concurrent,
       hooks,

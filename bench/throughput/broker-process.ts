@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import readline from 'node:readline';
+import { BROKER_NODE_FLAGS } from '../../src/cli/broker-node-flags.js';
 import { repoRoot } from '../../test/helpers/paths.js';
 
 /** Clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`; 100 on Linux everywhere). */
@@ -64,7 +65,7 @@ export interface BenchBrokerOptions {
  */
 export async function startBenchBroker(options: BenchBrokerOptions = {}): Promise<BenchBroker> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'samsa-bench-broker-'));
-  const nodeArgs: string[] = [...(options.nodeOptions ?? [])];
+  const nodeArgs: string[] = [...BROKER_NODE_FLAGS, ...(options.nodeOptions ?? [])];
   if (options.cpuProfileDir !== undefined) {
     fs.mkdirSync(options.cpuProfileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProfileDir)}`);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { BROKER_NODE_FLAGS } from '../../src/cli/broker-node-flags.js';
 import { Broker } from '../../src/index.js';
 import { samsaBin } from './paths.js';
 import { makeTempDir } from './temp-dir.js';
@@ -128,6 +129,7 @@ export async function startBrokerProcess(options: StartBrokerProcessOptions = {}
   const ownDir = options.dataDir === undefined ? makeTempDir('samsa-broker-') : undefined;
   const dataDir = options.dataDir ?? ownDir!.path;
   const args = [
+    ...BROKER_NODE_FLAGS,
     ...(options.nodeArgs ?? []),
     options.samsaBin ?? samsaBin,
     'start',

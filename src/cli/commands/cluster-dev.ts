@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startLocalZooKeeper } from '../../cluster/zookeeper/local-server.js';
+import { BROKER_NODE_FLAGS } from '../broker-node-flags.js';
 import { out, UsageError } from './shared.js';
 
 export const CLUSTER_DEV_HELP = `Usage: samsa cluster dev [options]
@@ -136,6 +137,7 @@ function startBroker(
   brokers: RunningBroker[],
 ): Promise<{ address: string; admin?: string }> {
   const args = [
+    ...BROKER_NODE_FLAGS,
     process.argv[1]!,
     'start',
     '--port',
