@@ -16,7 +16,7 @@
  *     [--size B] [--runs R] [--latency-rate R] [--latency-seconds S] [--latency-rf F] [--failover-rounds N]
  *     [--create-partitions N] [--keep-page-cache] [--no-save]
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ import {
 import { DEBIAN_PYTHON } from '../test/helpers/paths.js';
 import { runSamsa } from '../test/helpers/run-samsa.js';
 import { makeTempDir } from '../test/helpers/temp-dir.js';
-import { loadAverage, machineInfo, sampleProcess } from './throughput/broker-process.js';
+import { dropPageCache, loadAverage, machineInfo, sampleProcess } from './throughput/broker-process.js';
 import { rdkafkaProduce } from './throughput/rdkafka.js';
 import { saveResult } from './throughput/report.js';
 
@@ -92,20 +92,9 @@ async function leaderOf(zk: Awaited<ReturnType<typeof zkReader>>, topic: string)
   return node ? (JSON.parse(node.data.toString()) as { leader: number }).leader : -1;
 }
 
-/**
- * Before each throughput run, as root: write back dirty pages and drop the clean page cache, so
- * every run starts from the same memory state. Without it, the page cache growing run after run
- * made each run slower (RF 3 on one cluster fell from 790,000 to 437,000 records/s over five runs
- * while the brokers' CPU nearly doubled; `sync` alone did not help, dropping the cache between runs
- * removed the drift), and RF 3, writing three times the bytes, paid about three times as much. The
- * likely cause on this VM is the first touch of guest memory never used before, which the
- * hypervisor has to back. `--keep-page-cache` skips it.
- */
+/** Before each throughput run: the same memory state for every run (see `dropPageCache`). */
 function settlePageCache(): boolean {
-  if (values['keep-page-cache'] || process.getuid?.() !== 0) return false;
-  execFileSync('sync');
-  fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
-  return true;
+  return values['keep-page-cache'] ? false : dropPageCache();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

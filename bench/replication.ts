@@ -5,7 +5,7 @@
  * controller, as test/cluster/replication.test.ts does). The brokers run as three child processes
  * (`--in-process`: in this process, sharing one event loop).
  *
- *   node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--no-save]
+ *   node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--keep-page-cache] [--no-save]
  *
  * Target (issue 10): RF 3 acks=all at least 50% of RF 1.
  */
@@ -14,23 +14,24 @@ import { parseArgs } from 'node:util';
 import { StaticCluster } from '../test/helpers/static-cluster.js';
 import { ProcessLayout } from '../test/helpers/static-cluster-processes.js';
 import { makeTempDir } from '../test/helpers/temp-dir.js';
-import { loadAverage, machineInfo } from './throughput/broker-process.js';
+import { dropPageCache, loadAverage, machineInfo } from './throughput/broker-process.js';
 import { rdkafkaProduce } from './throughput/rdkafka.js';
 import { saveResult } from './throughput/report.js';
 
 const { values } = parseArgs({
   options: {
-    records: { type: 'string', default: '300000' },
+    records: { type: 'string', default: '1000000' },
     size: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     'in-process': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
+    'keep-page-cache': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (values.help) {
   console.log(
-    'node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--no-save]',
+    'node dist/bench/replication.js [--records N] [--size B] [--runs R] [--in-process] [--keep-page-cache] [--no-save]',
   );
   process.exit(0);
 }
@@ -57,6 +58,7 @@ try {
     for (const layout of layouts) {
       const topic = `bench-rf${layout.replicationFactor}-${run}`;
       await cluster.createTopic(topic, { leader: 0, replicas: layout.replicas });
+      if (!values['keep-page-cache']) dropPageCache();
       const result = await rdkafkaProduce({
         driver: 'kcat',
         bootstrap: cluster.bootstrap(0),

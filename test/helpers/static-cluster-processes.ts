@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BROKER_NODE_FLAGS } from '../../src/cli/broker-node-flags.js';
 import type { PartitionState } from '../../src/cluster/partition-state.js';
 import { StaticLayout } from './static-cluster.js';
 import { makeTempDir } from './temp-dir.js';
@@ -59,6 +60,7 @@ export class ProcessLayout extends StaticLayout {
   async startBroker(id: number): Promise<void> {
     const child = fork(BROKER_SCRIPT, [String(id), this.dataDirs.get(id)!, JSON.stringify(this.config)], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...BROKER_NODE_FLAGS],
     });
     this.children.set(id, child);
     let nextSeq = 0;
