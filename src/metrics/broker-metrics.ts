@@ -7,6 +7,8 @@ import { type CounterChild, type HistogramChild, TallyCounter, TallyHistogram } 
  * the services themselves, so it stays independent of how partitions, groups or the cluster are kept.
  */
 export interface MetricsSources {
+  /** Topics that exist now: per-topic series of any other topic (deleted) are dropped at scrape time. */
+  topics(): Iterable<string>;
   partitions(): Iterable<PartitionSnapshot>;
   connections(): readonly { readonly listener: string; readonly count: number }[];
   /** Requests parked in purgatory: fetches waiting for data, produces waiting for replicas. */
@@ -220,6 +222,7 @@ export class BrokerMetrics {
 
   /** Per topic since start: records and bytes in and out, and bytes on disk here (for the console). */
   async topicTotals(): Promise<TopicTotals[]> {
+    this.forgetDeletedTopics();
     const totals = new Map<
       string,
       { messagesIn: number; bytesIn: number; bytesOut: number; sizeBytes: number }
@@ -243,7 +246,15 @@ export class BrokerMetrics {
 
   /** The Prometheus text exposition of every metric. */
   async exposition(): Promise<{ contentType: string; body: string }> {
+    this.forgetDeletedTopics();
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  /** Drops the per-topic series of topics deleted since (cardinality stays that of live topics). */
+  private forgetDeletedTopics(): void {
+    if (!this.sources || this.topicChildren.size === 0) return;
+    const live = new Set(this.sources.topics());
+    for (const topic of [...this.topicChildren.keys()]) if (!live.has(topic)) this.topicDeleted(topic);
   }
 
   close(): void {

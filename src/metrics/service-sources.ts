@@ -27,6 +27,9 @@ export function serviceMetricsSources(
   options: ServiceSourceOptions,
 ): MetricsSources {
   return {
+    *topics(): Iterable<string> {
+      for (const topic of services.topics.list()) yield topic.name;
+    },
     *partitions(): Iterable<PartitionSnapshot> {
       for (const log of services.logs.all()) {
         yield {
