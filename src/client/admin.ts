@@ -17,6 +17,7 @@ import {
   IncrementalAlterConfigs,
   ListOffsets,
 } from '../protocol/messages/index.js';
+import { groupByTopic } from '../util/group-by-topic.js';
 import type { BrokerNode, ClusterClient, TopicMetadata } from './cluster-client.js';
 import type { Connection } from './connection.js';
 import { type KafkaResponseError, responseError, throwIfError } from './errors.js';
@@ -369,8 +370,7 @@ export class Admin {
     type: ElectionTypeName = 'preferred',
     options: { timeoutMs?: number } = {},
   ): Promise<ElectionOutcome[]> {
-    const byTopic = new Map<string, number[]>();
-    for (const p of partitions ?? []) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+    const byTopic = groupByTopic(partitions ?? [], (p) => p.partition);
     const connection = await this.cluster.controllerConnection();
     const body = await connection.send(ElectLeaders, {
       electionType: ElectionType[type],

@@ -9,6 +9,7 @@ import { LeaveGroup } from '../protocol/messages/leave-group.js';
 import { OffsetCommit } from '../protocol/messages/offset-commit.js';
 import { SyncGroup } from '../protocol/messages/sync-group.js';
 import { Writer } from '../protocol/primitives/writer.js';
+import { groupByTopic } from '../util/group-by-topic.js';
 import type { ClusterClient } from './cluster-client.js';
 import { KafkaResponseError } from './errors.js';
 import { GroupAdmin, parseConsumerAssignment, type TopicPartition } from './groups.js';
@@ -268,8 +269,7 @@ function decodeSubscription(bytes: Buffer): string[] {
 
 /** ConsumerProtocolAssignment v0: int16 version, [topic: string, partitions: []int32], user data (null). */
 function encodeAssignment(partitions: readonly TopicPartition[]): Buffer {
-  const byTopic = new Map<string, number[]>();
-  for (const p of partitions) byTopic.set(p.topic, [...(byTopic.get(p.topic) ?? []), p.partition]);
+  const byTopic = groupByTopic(partitions, (p) => p.partition);
   const w = new Writer();
   w.int16(0);
   w.int32(byTopic.size);

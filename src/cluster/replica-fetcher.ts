@@ -6,6 +6,7 @@ import { ErrorCode, errorNameOf } from '../protocol/errors.js';
 import { Fetch, ListOffsets, OffsetForLeaderEpoch } from '../protocol/messages/index.js';
 import { batchesIn, validBytes } from '../protocol/records/record-batch.js';
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../storage/leader-epoch-cache.js';
+import { groupByTopic } from '../util/group-by-topic.js';
 import type { Logger } from '../util/logger.js';
 import type { Partition } from './partition.js';
 import type { BrokerEndpoint } from './partition-state.js';
@@ -191,7 +192,7 @@ export class ReplicaFetcher {
     const askingByKey = new Map(asking.map((st) => [keyOf(st.topic, st.partition), st]));
     const response = await connection.send(OffsetForLeaderEpoch, {
       replicaId: this.options.brokerId,
-      topics: groupByTopic(asking, (s) => ({
+      topics: byTopic(asking, (s) => ({
         partition: s.partition,
         currentLeaderEpoch: s.leaderEpoch,
         leaderEpoch: this.options.partitionOf(s.topic, s.partition)?.log.latestEpoch ?? UNDEFINED_EPOCH,
@@ -251,7 +252,7 @@ export class ReplicaFetcher {
         isolationLevel: 0,
         sessionId: 0,
         sessionEpoch: -1,
-        topics: groupByTopic(states, (s) => ({
+        topics: byTopic(states, (s) => ({
           partition: s.partition,
           currentLeaderEpoch: s.leaderEpoch,
           fetchOffset: s.fetchOffset,
@@ -457,17 +458,9 @@ function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b;
 }
 
-function groupByTopic<T>(
-  states: readonly FetchState[],
-  partition: (s: FetchState) => T,
-): { topic: string; partitions: T[] }[] {
-  const byTopic = new Map<string, T[]>();
-  for (const s of states) {
-    let list = byTopic.get(s.topic);
-    if (!list) byTopic.set(s.topic, (list = []));
-    list.push(partition(s));
-  }
-  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+/** The fetch states' partitions shaped per topic, as OffsetForLeaderEpoch and Fetch take them. */
+function byTopic<T>(states: readonly FetchState[], partition: (s: FetchState) => T) {
+  return [...groupByTopic(states, partition)].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
 /**

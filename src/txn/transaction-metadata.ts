@@ -20,6 +20,9 @@
  * CONCURRENT_TRANSACTIONS in PrepareCommit/PrepareAbort; EndTxn moves Ongoing to PrepareCommit/PrepareAbort, answers a retry in the
  * matching CompleteCommit/CompleteAbort with success and a mismatch or Empty with INVALID_TXN_STATE.
  */
+
+import { groupByTopic } from '../util/group-by-topic.js';
+
 export enum TransactionState {
   Empty = 0,
   Ongoing = 1,
@@ -181,12 +184,7 @@ export class TransactionMetadata {
 
   /** Partitions grouped by topic, topics and partitions sorted. */
   partitionsByTopic(): { topic: string; partitions: number[] }[] {
-    const byTopic = new Map<string, number[]>();
-    for (const tp of this.partitions.values()) {
-      let list = byTopic.get(tp.topic);
-      if (list === undefined) byTopic.set(tp.topic, (list = []));
-      list.push(tp.partition);
-    }
+    const byTopic = groupByTopic(this.partitions.values(), (tp) => tp.partition);
     return [...byTopic.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));

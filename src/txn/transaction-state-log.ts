@@ -17,6 +17,7 @@ import {
   type KeyedRecord,
   replayCoordinatorLog,
 } from '../storage/coordinator-log.js';
+import { groupByTopic } from '../util/group-by-topic.js';
 import { TransactionState, type TxnTransitMetadata } from './transaction-metadata.js';
 
 export const TRANSACTION_STATE_TOPIC_NAME = '__transaction_state';
@@ -38,12 +39,7 @@ export interface TransactionStateLog {
 export function toLogValue(t: TxnTransitMetadata): TransactionLogValueData {
   let partitions: { topic: string; partitionIds: number[] }[] | null = null;
   if (t.state !== TransactionState.Empty) {
-    const byTopic = new Map<string, number[]>();
-    for (const tp of t.partitions) {
-      let ids = byTopic.get(tp.topic);
-      if (ids === undefined) byTopic.set(tp.topic, (ids = []));
-      ids.push(tp.partition);
-    }
+    const byTopic = groupByTopic(t.partitions, (tp) => tp.partition);
     partitions = [...byTopic].map(([topic, partitionIds]) => ({ topic, partitionIds }));
   }
   return {

@@ -2,6 +2,7 @@ import type { ElectionResult, ElectionType, TopicPartitionRef } from '../../clus
 import { errorCodeOf, errorMessageOf } from '../../protocol/errors.js';
 import { ElectLeaders } from '../../protocol/messages/elect-leaders.js';
 import { AclOperation } from '../../security/authorizer/acl.js';
+import { groupByTopic } from '../../util/group-by-topic.js';
 import type { TopicRegistry } from '../topic-registry.js';
 import { clusterAuthorized } from './authorize.js';
 import type { Handler } from './handler.js';
@@ -83,22 +84,14 @@ function singleNodeElection(topics: TopicRegistry, wanted: readonly TopicPartiti
 }
 
 function response(version: number, error: string, outcomes: readonly PartitionOutcome[]) {
-  const byTopic = new Map<string, PartitionOutcome[]>();
-  for (const o of outcomes) {
-    let list = byTopic.get(o.topic);
-    if (!list) byTopic.set(o.topic, (list = []));
-    list.push(o);
-  }
+  const byTopic = groupByTopic(outcomes, (o) => ({
+    partitionId: o.partition,
+    errorCode: errorCodeOf(o.error),
+    errorMessage: o.error === 'NONE' ? null : errorMessageOf(errorCodeOf(o.error)),
+  }));
   return {
     throttleTimeMs: 0,
     ...(version >= 1 ? { errorCode: errorCodeOf(error) } : {}),
-    replicaElectionResults: [...byTopic].map(([topic, list]) => ({
-      topic,
-      partitionResult: list.map((o) => ({
-        partitionId: o.partition,
-        errorCode: errorCodeOf(o.error),
-        errorMessage: o.error === 'NONE' ? null : errorMessageOf(errorCodeOf(o.error)),
-      })),
-    })),
+    replicaElectionResults: [...byTopic].map(([topic, partitionResult]) => ({ topic, partitionResult })),
   };
 }

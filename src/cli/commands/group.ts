@@ -8,6 +8,7 @@ import {
   type PlannedOffset,
   type TopicPartition,
 } from '../../client/groups.js';
+import { groupByTopic } from '../../util/group-by-topic.js';
 import { renderPairs, renderSections, renderTable } from '../format/table.js';
 import {
   CLIENT_FLAGS_HELP,
@@ -285,7 +286,6 @@ function bigintFlag(value: string, flag: string, minimum?: bigint): bigint {
 }
 
 function formatAssignment(assignment: readonly TopicPartition[]): string {
-  const byTopic = new Map<string, number[]>();
-  for (const tp of assignment) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+  const byTopic = groupByTopic(assignment, (tp) => tp.partition);
   return [...byTopic].map(([topic, ps]) => `${topic}:${ps.join(',')}`).join(' ');
 }
